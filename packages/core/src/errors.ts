@@ -1,0 +1,58 @@
+/**
+ * Every failure isol8 reports carries one of these codes. The CLI maps codes to exit codes in one place
+ * (`packages/cli/src/exit-codes.ts`); library users switch on `error.code`.
+ */
+export type Isol8ErrorCode =
+  /** A request, flag or argument is malformed (bad limit, workdir outside /sandbox, both -e and a file, …). */
+  | "INVALID_INPUT"
+  /** `isol8.config.json` (or an override) does not match the schema. */
+  | "CONFIG_INVALID"
+  /** No runtime with that name or file extension is registered. */
+  | "RUNTIME_UNKNOWN"
+  /** A runtime definition is incomplete or clashes with another one. */
+  | "RUNTIME_INVALID"
+  /** A third-party runtime module could not be imported. */
+  | "RUNTIME_LOAD_FAILED"
+  /** A package name would smuggle flags, paths or shell syntax into a package manager. */
+  | "PACKAGE_NAME_INVALID"
+  /** A file named by the user does not exist or cannot be read. */
+  | "FILE_NOT_FOUND"
+  /** No Docker engine answers. */
+  | "ENGINE_UNAVAILABLE"
+  /** An image isol8 needs is missing and cannot be built or pulled. */
+  | "IMAGE_MISSING"
+  /** `docker build` of an isol8 image failed; the previous image (if any) is untouched. */
+  | "IMAGE_BUILD_FAILED"
+  /** `--image` names an image that isol8 did not build. */
+  | "IMAGE_NOT_ISOL8"
+  /** The run-time package install failed (package not found, registry unreachable, …). */
+  | "INSTALL_FAILED"
+  /** The sandbox could not be created or talked to. */
+  | "SANDBOX_FAILED"
+  /** The caller aborted (Ctrl-C, AbortSignal). */
+  | "CANCELLED"
+  /** A bug in isol8. */
+  | "INTERNAL";
+
+export interface Isol8ErrorOptions {
+  /** What the user can do about it, shown after the message. */
+  hint?: string;
+  cause?: unknown;
+}
+
+/** The one error class of isol8: a code for programs, a one-line message and an optional hint for people. */
+export class Isol8Error extends Error {
+  readonly code: Isol8ErrorCode;
+  readonly hint: string | undefined;
+
+  constructor(code: Isol8ErrorCode, message: string, options: Isol8ErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = "Isol8Error";
+    this.code = code;
+    this.hint = options.hint;
+  }
+}
+
+export function isIsol8Error(value: unknown): value is Isol8Error {
+  return value instanceof Isol8Error;
+}

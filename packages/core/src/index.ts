@@ -1,0 +1,23 @@
+export { type ExecuteOptions, type SandboxEngine } from "./engine.js";
+export { Isol8Error, type Isol8ErrorCode, type Isol8ErrorOptions, isIsol8Error } from "./errors.js";
+export {
+  type ExecutionDurations,
+  type ExecutionEvent,
+  type ExecutionRequest,
+  type ExecutionRequestInput,
+  type ExecutionResult,
+  executionRequestSchema,
+  type Limits,
+  type LimitsInput,
+  limitsSchema,
+  type NetworkMode,
+  type NetworkPolicy,
+  networkPolicySchema,
+  type SandboxFile,
+} from "./execution.js";
+export { canonicalJson, dependencyHash, normalizePackageList, stableHash } from "./hash.js";
+export { parseCpus, parseDuration, parsePositiveInt, parseSize } from "./limits.js";
+export { validatePackageName, validatePackageNames } from "./package-names.js";
+export { createRuntimeRegistry, type RuntimeRegistry } from "./registry.js";
+export { defineRuntime, type RuntimeDefinition, runtimeDefinitionSchema, runtimeImageInputs } from "./runtime.js";
+export { formatZodIssues } from "./zod-issues.js";

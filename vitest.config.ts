@@ -1,0 +1,45 @@
+import { fileURLToPath } from "node:url";
+import { defineConfig } from "vitest/config";
+
+const src = (path: string) => fileURLToPath(new URL(path, import.meta.url));
+
+// Tests read sources through these aliases, so no build is needed before `vitest`.
+const alias = {
+  "@isol8/core": src("./packages/core/src/index.ts"),
+  "@isol8/docker": src("./packages/docker/src/index.ts"),
+  "@isol8/cli": src("./packages/cli/src/index.ts"),
+  "@isol8/runtime-python": src("./packages/runtimes/python/src/index.ts"),
+  "@isol8/runtime-node": src("./packages/runtimes/node/src/index.ts"),
+  "@isol8/runtime-bun": src("./packages/runtimes/bun/src/index.ts"),
+  "@isol8/runtime-deno": src("./packages/runtimes/deno/src/index.ts"),
+  "@isol8/runtime-bash": src("./packages/runtimes/bash/src/index.ts"),
+};
+
+export default defineConfig({
+  resolve: { alias },
+  test: {
+    projects: [
+      {
+        resolve: { alias },
+        test: {
+          name: "unit",
+          include: ["packages/**/src/**/*.test.ts", "tests/unit/**/*.test.ts"],
+          exclude: ["**/*.docker.test.ts", "**/node_modules/**", "**/dist/**"],
+        },
+      },
+      {
+        resolve: { alias },
+        test: {
+          name: "docker",
+          include: ["packages/**/src/**/*.docker.test.ts", "tests/docker/**/*.docker.test.ts"],
+          exclude: ["**/node_modules/**", "**/dist/**"],
+          // One engine, two cores: files run one after another; containers inside a file may still overlap.
+          fileParallelism: false,
+          testTimeout: 300_000,
+          hookTimeout: 900_000,
+          globalSetup: ["tests/docker/global-setup.ts"],
+        },
+      },
+    ],
+  },
+});
