@@ -15,7 +15,10 @@ export interface SandboxEngine {
   /** Runs one request in a fresh sandbox and resolves with the whole result. */
   execute(request: ExecutionRequestInput, options?: ExecuteOptions): Promise<ExecutionResult>;
   /** The same, as an async iterable of stdout, stderr, phase and a final result event. */
-  executeStream(request: ExecutionRequestInput, options?: Omit<ExecuteOptions, "onEvent">): AsyncIterable<ExecutionEvent>;
+  executeStream(
+    request: ExecutionRequestInput,
+    options?: Omit<ExecuteOptions, "onEvent">,
+  ): AsyncIterable<ExecutionEvent>;
   /** Releases everything the engine holds (pooled sandboxes, connections). */
   close(): Promise<void>;
 }

@@ -78,8 +78,10 @@ export const executionRequestSchema = z.object({
   fromFile: z.boolean().default(false),
   /** Packages to make available (baked image or run-time install). @default [] */
   install: z.array(z.string()).default([]),
-  /** Explicit image to run in instead of the resolved one. */
+  /** Explicit image to run in instead of the resolved one; it must have been built by isol8. */
   image: z.string().optional(),
+  /** Let `image` name an image that isol8 did not build. @default false */
+  allowForeignImage: z.boolean().default(false),
   /** Environment variables for the program. @default {} */
   env: z.record(envName, z.string()).default({}),
   /** Secret environment variables; their values are masked as *** in stdout and stderr. @default {} */

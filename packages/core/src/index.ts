@@ -1,4 +1,17 @@
-export { type ExecuteOptions, type SandboxEngine } from "./engine.js";
+export { configJsonSchema, configJsonSchemaText } from "./config/json-schema.js";
+export { CONFIG_FILE_NAME, type LoadConfigOptions, type LoadedConfig, loadConfig } from "./config/load.js";
+export { type LoadRuntimePluginsOptions, loadRuntimePlugins } from "./config/load-runtimes.js";
+export { mergeLimits, mergeNetworkPolicy } from "./config/merge.js";
+export type { ConfigSource, ResolvedConfig, ResolvedDefaults } from "./config/resolve.js";
+export {
+  type ConfigFile,
+  type ConfigFileInput,
+  configFileSchema,
+  DEFAULT_OS_IMAGE,
+  type RuntimePluginSpec,
+  runtimePluginSpecSchema,
+} from "./config/schema.js";
+export type { ExecuteOptions, SandboxEngine } from "./engine.js";
 export { Isol8Error, type Isol8ErrorCode, type Isol8ErrorOptions, isIsol8Error } from "./errors.js";
 export {
   type ExecutionDurations,
@@ -19,5 +32,10 @@ export { canonicalJson, dependencyHash, normalizePackageList, stableHash } from 
 export { parseCpus, parseDuration, parsePositiveInt, parseSize } from "./limits.js";
 export { validatePackageName, validatePackageNames } from "./package-names.js";
 export { createRuntimeRegistry, type RuntimeRegistry } from "./registry.js";
-export { defineRuntime, type RuntimeDefinition, runtimeDefinitionSchema, runtimeImageInputs } from "./runtime.js";
+export {
+  defineRuntime,
+  type RuntimeDefinition,
+  runtimeDefinitionSchema,
+  runtimeImageInputs,
+} from "./runtime.js";
 export { formatZodIssues } from "./zod-issues.js";

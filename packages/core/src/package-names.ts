@@ -1,8 +1,10 @@
 import { Isol8Error } from "./errors.js";
 import type { RuntimeDefinition } from "./runtime.js";
 
-// Characters a shell or a package manager's option parser could give meaning to. Package names never need them.
-const FORBIDDEN = /[\s;&|`$<>(){}\\'"!*?#\u0000-\u001f\u007f]/;
+// Characters that chain, substitute or quote in a shell, and control characters. Package names never need them.
+// isol8 never passes names through a shell (argv arrays only); this is defence in depth. Version operators
+// (< > ! * ~ ^ = [ ]) stay allowed because pip and npm specifiers use them.
+const FORBIDDEN = /[\s;&|`$(){}\\'"#]/;
 
 /**
  * Rejects names that would smuggle flags (`--index-url=…`, `-e`), shell syntax (`; rm -rf /`) or control characters
@@ -29,6 +31,14 @@ function genericProblem(name: string): string | undefined {
   if (name.length === 0) return "it is empty";
   if (name.length > 214) return "it is longer than 214 characters";
   if (name.startsWith("-")) return "it starts with '-', which a package manager would read as an option";
-  if (FORBIDDEN.test(name)) return "it contains whitespace, quotes or shell characters";
+  if (FORBIDDEN.test(name) || hasControlCharacter(name))
+    return "it contains whitespace, quotes or shell characters";
   return undefined;
+}
+
+function hasControlCharacter(name: string): boolean {
+  return [...name].some((character) => {
+    const code = character.charCodeAt(0);
+    return code < 0x20 || code === 0x7f;
+  });
 }

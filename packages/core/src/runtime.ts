@@ -87,7 +87,9 @@ export const runtimeDefinitionSchema = z.object({
   runFile: argvBuilder,
   runInline: argvBuilder.optional(),
   registries: z.array(z.string()).optional(),
-  validatePackage: z.custom<(name: string) => string | undefined>((value) => typeof value === "function").optional(),
+  validatePackage: z
+    .custom<(name: string) => string | undefined>((value) => typeof value === "function")
+    .optional(),
 });
 
 /** Gives a runtime definition its type. Validation happens in `createRuntimeRegistry`. */

@@ -1,0 +1,49 @@
+import { dirname } from "node:path";
+import {
+  createRuntimeRegistry,
+  type LoadedConfig,
+  loadConfig,
+  loadRuntimePlugins,
+  type RuntimeDefinition,
+  type RuntimeRegistry,
+} from "@isol8/core";
+import { createDockerEngine, type DockerEngine } from "@isol8/docker";
+import bash from "@isol8/runtime-bash";
+import bun from "@isol8/runtime-bun";
+import deno from "@isol8/runtime-deno";
+import node from "@isol8/runtime-node";
+import python from "@isol8/runtime-python";
+import { createBuildProgressPrinter } from "./progress.js";
+
+export interface CliContext {
+  loaded: LoadedConfig;
+  runtimes: RuntimeRegistry;
+  engine: DockerEngine;
+}
+
+/** Config, then runtimes (built-in plus those the config names), then the engine: what every command needs. */
+export async function createCliContext(options: { config?: string | undefined }): Promise<CliContext> {
+  const loaded = loadConfig(options.config ? { path: options.config } : {});
+  const thirdParty = await loadRuntimePlugins(loaded.config.runtimes, {
+    baseDir: loaded.file ? dirname(loaded.file) : process.cwd(),
+  });
+  const definitions: RuntimeDefinition[] = [python(), node(), bun(), deno(), bash(), ...thirdParty].map(
+    (runtime) => withRegistryOverride(runtime, loaded.config.registries[runtime.name]),
+  );
+  const runtimes = createRuntimeRegistry(definitions);
+  const engine = createDockerEngine({
+    runtimes,
+    osImage: loaded.config.osImage,
+    extraCaCertificates: loaded.config.extraCaCertificates,
+    onBuildProgress: createBuildProgressPrinter(),
+  });
+  return { loaded, runtimes, engine };
+}
+
+/** A private mirror named in the config replaces the registries a runtime's installs may reach. */
+function withRegistryOverride(
+  runtime: RuntimeDefinition,
+  registries: string[] | undefined,
+): RuntimeDefinition {
+  return registries ? { ...runtime, registries } : runtime;
+}

@@ -1,0 +1,47 @@
+import type { ImageReport } from "@isol8/docker";
+import type { SetupArguments } from "../commands/setup.js";
+import { createCliContext } from "./context.js";
+import { splitList } from "./parse-flags.js";
+import { endProgressLine } from "./progress.js";
+
+/**
+ * `isol8 setup`: base and runtime images, plus custom images for the packages named in the config and in
+ * `--<runtime> a,b` flags (merged). Each image is built only when its inputs changed.
+ */
+export async function setupAction(args: SetupArguments): Promise<number> {
+  const { loaded, runtimes, engine } = await createCliContext({ config: args.config });
+  const selected = splitList(args.runtime);
+  for (const name of selected) runtimes.get(name);
+  // A typo in the config ("pyton") must not silently bake nothing.
+  for (const name of Object.keys(loaded.config.dependencies)) runtimes.get(name);
+  const dependencies: Record<string, string[]> = {};
+  for (const runtime of runtimes.list()) {
+    const fromFlag = splitList(args[runtime.name] as string | string[] | undefined);
+    const merged = [...(loaded.config.dependencies[runtime.name] ?? []), ...fromFlag];
+    if (merged.length > 0) dependencies[runtime.name] = merged;
+  }
+  // Asking for packages of a runtime implies setting that runtime up.
+  const names =
+    selected.length > 0 ? [...new Set([...selected, ...flagRuntimes(args, runtimes.list())])] : undefined;
+  const reports = await engine.setup({
+    ...(names ? { runtimes: names } : {}),
+    dependencies,
+    force: args.force,
+  });
+  await engine.close();
+  endProgressLine();
+  if (args.json) process.stdout.write(`${JSON.stringify(reports, null, 2)}\n`);
+  else for (const report of reports) process.stdout.write(`${describe(report)}\n`);
+  return 0;
+}
+
+function flagRuntimes(args: SetupArguments, runtimes: { name: string }[]): string[] {
+  return runtimes
+    .filter((runtime) => splitList(args[runtime.name] as string | undefined).length > 0)
+    .map((r) => r.name);
+}
+
+function describe(report: ImageReport): string {
+  const seconds = report.seconds < 10 ? report.seconds.toFixed(2) : report.seconds.toFixed(0);
+  return `${report.tag.padEnd(36)} ${report.status.padEnd(10)} ${seconds} s`;
+}

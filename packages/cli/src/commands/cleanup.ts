@@ -1,0 +1,31 @@
+import type { ArgumentsCamelCase, Argv, CommandModule } from "yargs";
+
+export interface CleanupArguments {
+  images: boolean;
+  force: boolean;
+  config?: string;
+}
+
+export function cleanupCommand(setExitCode: (code: number) => void): CommandModule<object, CleanupArguments> {
+  return {
+    command: "cleanup",
+    describe: "Remove leftover isol8 containers (and images with --images); nothing without isol8's labels",
+    builder: (yargs: Argv) =>
+      yargs
+        .option("images", { type: "boolean", default: false, describe: "Also remove every isol8 image" })
+        .option("force", {
+          alias: "f",
+          type: "boolean",
+          default: false,
+          describe: "Do not ask for confirmation",
+        })
+        .example(
+          "$0 cleanup --force",
+          "Remove leftover sandboxes without asking",
+        ) as unknown as Argv<CleanupArguments>,
+    handler: async (args: ArgumentsCamelCase<CleanupArguments>) => {
+      const { cleanupAction } = await import("../actions/cleanup.js");
+      setExitCode(await cleanupAction(args));
+    },
+  };
+}

@@ -1,0 +1,119 @@
+import type { ArgumentsCamelCase, Argv, CommandModule } from "yargs";
+
+export interface RunArguments {
+  file?: string;
+  eval?: string;
+  runtime?: string;
+  stdin?: string;
+  env: string[];
+  secret: string[];
+  workdir?: string;
+  out?: string;
+  install: string[];
+  image?: string;
+  forceImage: boolean;
+  timeout?: string;
+  memory?: string;
+  cpu?: string;
+  pidsLimit?: string;
+  sandboxSize?: string;
+  tmpSize?: string;
+  maxOutput?: string;
+  json: boolean;
+  stream: boolean;
+  persist: boolean;
+  config?: string;
+}
+
+export function runCommand(setExitCode: (code: number) => void): CommandModule<object, RunArguments> {
+  return {
+    command: "run [file]",
+    describe: "Run code in a fresh, hardened sandbox",
+    builder: (yargs: Argv) =>
+      yargs
+        .positional("file", { type: "string", describe: "File to run; its extension picks the runtime" })
+        .option("eval", { alias: "e", type: "string", describe: "Code to run (instead of a file or stdin)" })
+        .option("runtime", {
+          alias: "r",
+          type: "string",
+          describe: "Runtime: python, node, bun, deno, bash, …",
+        })
+        .option("stdin", { type: "string", describe: "Data fed to the program's standard input" })
+        .option("env", {
+          type: "string",
+          array: true,
+          default: [],
+          describe: "Environment variable K=V (repeatable)",
+        })
+        .option("secret", {
+          type: "string",
+          array: true,
+          default: [],
+          describe: "Secret K=V: set like --env, its value masked as *** in output (repeatable)",
+        })
+        .option("workdir", {
+          type: "string",
+          describe: "Working directory inside /sandbox [default: /sandbox]",
+        })
+        .option("out", { type: "string", describe: "Write the program's stdout to this file" })
+        .option("install", {
+          alias: "i",
+          type: "string",
+          array: true,
+          default: [],
+          describe: "Package to install before the run (repeatable or comma-separated)",
+        })
+        .option("image", {
+          type: "string",
+          describe: "Run in this isol8-built image instead of the resolved one",
+        })
+        .option("force-image", {
+          type: "boolean",
+          default: false,
+          describe: "Allow --image to name a non-isol8 image",
+        })
+        .option("timeout", {
+          alias: "t",
+          type: "string",
+          describe: 'Wall-clock limit, e.g. "30s", "500ms" [default: 30s]',
+        })
+        .option("memory", {
+          alias: "m",
+          type: "string",
+          describe: 'Memory limit without swap, e.g. "512m" [default: 512m]',
+        })
+        .option("cpu", { type: "string", describe: 'CPU cores, e.g. "1" or "0.5" [default: 1]' })
+        .option("pids-limit", { type: "string", describe: "Maximum processes and threads [default: 128]" })
+        .option("sandbox-size", { type: "string", describe: "Size of the writable /sandbox [default: 512m]" })
+        .option("tmp-size", { type: "string", describe: "Size of the non-executable /tmp [default: 64m]" })
+        .option("max-output", {
+          type: "string",
+          describe: "Cap on stdout+stderr; the program is stopped past it [default: 1m]",
+        })
+        .option("json", {
+          type: "boolean",
+          default: false,
+          describe: "Print one JSON result instead of the output",
+        })
+        .option("stream", {
+          type: "boolean",
+          default: true,
+          describe: "Stream output live (--no-stream prints it when the program ends)",
+        })
+        .option("persist", {
+          type: "boolean",
+          default: false,
+          describe: "Keep the container for debugging; prints its id",
+        })
+        .example('$0 run -e "print(1)" --runtime python', "Inline code")
+        .example("$0 run script.py --install numpy", "A file, with a package installed first")
+        .example(
+          "echo 'console.log(1)' | $0 run --runtime node",
+          "Code from stdin",
+        ) as unknown as Argv<RunArguments>,
+    handler: async (args: ArgumentsCamelCase<RunArguments>) => {
+      const { runAction } = await import("../actions/run.js");
+      setExitCode(await runAction(args));
+    },
+  };
+}

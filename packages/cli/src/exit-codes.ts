@@ -1,0 +1,42 @@
+import type { Isol8ErrorCode } from "@isol8/core";
+
+/**
+ * The one place where failures become exit codes. A program's own exit code passes through unchanged; isol8's
+ * failures use codes a program rarely picks, following `timeout` (124) and `docker run` (125).
+ */
+export const EXIT = {
+  /** Bad input: flags, config, names, files. Nothing was created. */
+  usage: 2,
+  /** A run-time package install failed; the program did not run. */
+  installFailed: 123,
+  /** The program was killed at its timeout. */
+  timedOut: 124,
+  /** isol8 or the engine failed (no engine, image build, sandbox). */
+  engine: 125,
+  /** Cancelled with Ctrl-C. */
+  cancelled: 130,
+  /** The program ran out of memory (killed by SIGKILL). */
+  outOfMemory: 137,
+} as const;
+
+const BY_CODE: Record<Isol8ErrorCode, number> = {
+  INVALID_INPUT: EXIT.usage,
+  CONFIG_INVALID: EXIT.usage,
+  RUNTIME_UNKNOWN: EXIT.usage,
+  RUNTIME_INVALID: EXIT.usage,
+  RUNTIME_LOAD_FAILED: EXIT.usage,
+  PACKAGE_NAME_INVALID: EXIT.usage,
+  FILE_NOT_FOUND: EXIT.usage,
+  IMAGE_NOT_ISOL8: EXIT.usage,
+  INSTALL_FAILED: EXIT.installFailed,
+  ENGINE_UNAVAILABLE: EXIT.engine,
+  IMAGE_MISSING: EXIT.engine,
+  IMAGE_BUILD_FAILED: EXIT.engine,
+  SANDBOX_FAILED: EXIT.engine,
+  INTERNAL: EXIT.engine,
+  CANCELLED: EXIT.cancelled,
+};
+
+export function exitCodeFor(code: Isol8ErrorCode): number {
+  return BY_CODE[code];
+}

@@ -1,0 +1,47 @@
+import yargs from "yargs";
+import { hideBin } from "yargs/helpers";
+import { buildCommand } from "./commands/build.js";
+import { cleanupCommand } from "./commands/cleanup.js";
+import { configCommand } from "./commands/config.js";
+import { runCommand } from "./commands/run.js";
+import { setupCommand } from "./commands/setup.js";
+import { reportError } from "./report-error.js";
+import { VERSION } from "./version.js";
+
+/**
+ * Parses argv and runs one command; resolves with the process exit code. Command modules stay light and import
+ * their actions lazily, so `isol8 --version` and `--help` never load Docker or zod.
+ */
+export async function main(argv: string[]): Promise<number> {
+  let exitCode = 0;
+  const setExitCode = (code: number) => {
+    exitCode = code;
+  };
+  try {
+    await yargs(hideBin(["node", "isol8", ...argv]))
+      .scriptName("isol8")
+      .usage("$0 <command> [options]\n\nRun untrusted code in hardened, disposable containers.")
+      .command(runCommand(setExitCode))
+      .command(setupCommand(setExitCode))
+      .command(buildCommand(setExitCode))
+      .command(configCommand(setExitCode))
+      .command(cleanupCommand(setExitCode))
+      .option("config", { type: "string", describe: "Path of isol8.config.json", global: true })
+      .demandCommand(1, "Name a command: run, setup, build, config or cleanup.")
+      .strict()
+      .version(VERSION)
+      .help()
+      .alias("h", "help")
+      .wrap(Math.min(110, process.stdout.columns || 110))
+      .fail((message, error) => {
+        if (error) throw error;
+        throw new UsageError(message);
+      })
+      .parseAsync();
+  } catch (error) {
+    return reportError(error);
+  }
+  return exitCode;
+}
+
+export class UsageError extends Error {}

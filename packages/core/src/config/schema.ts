@@ -1,0 +1,143 @@
+import { z } from "zod";
+import { Isol8Error } from "../errors.js";
+import { limitsSchema, networkModeSchema } from "../execution.js";
+import { parseDuration, parseSize } from "../limits.js";
+import { runtimeDefinitionSchema } from "../runtime.js";
+
+/** The OS image that `isol8:base` is built on when neither the file nor ISOL8_OS_IMAGE names another. */
+export const DEFAULT_OS_IMAGE = "debian:bookworm-slim";
+
+/**
+ * Runs one of the limits.ts parsers inside zod, so that the file and the CLI flags accept exactly the same spellings
+ * and a bad value becomes a `path: message` issue instead of an exception.
+ */
+function parsedBy(parse: (input: string | number, what: string) => number) {
+  return (value: string | number, ctx: z.RefinementCtx): number => {
+    try {
+      return parse(value, "");
+    } catch (error) {
+      // The parsers name the option first; the issue path already does, so only the reason remains.
+      const message = error instanceof Isol8Error ? error.message.trim() : String(error);
+      ctx.addIssue({ code: "custom", message });
+      return z.NEVER;
+    }
+  };
+}
+
+// Examples sit on the input side because the JSON Schema describes what users write.
+const size = (description: string, bound: z.ZodNumber) =>
+  z
+    .union([z.string(), z.number()])
+    .meta({ examples: ["512m", "1g", 536870912] })
+    .transform(parsedBy(parseSize))
+    .pipe(bound)
+    .meta({ description });
+
+const duration = (description: string, bound: z.ZodNumber) =>
+  z
+    .union([z.string(), z.number()])
+    .meta({ examples: ["30s", "500ms", 30000] })
+    .transform(parsedBy(parseDuration))
+    .pipe(bound)
+    .meta({ description });
+
+const limit = limitsSchema.shape;
+
+// The rule of a runtime's own name, so that a key no runtime could have ("Python") is caught in the file.
+const runtimeName = runtimeDefinitionSchema.shape.name;
+
+const packageList = z
+  .array(z.string())
+  .meta({ description: "Package names, as the runtime's package manager spells them." });
+
+const hostPatterns = z
+  .array(z.string())
+  .meta({ description: 'Host-name patterns such as "pypi.org" or "*.github.com".' });
+
+const defaultsSchema = z
+  .strictObject({
+    timeout: duration(
+      'Wall-clock limit of a run: "30s", "500ms", "2m" or milliseconds.',
+      limit.timeoutMs.unwrap(),
+    ),
+    memory: size('Memory limit, no swap: "512m", "1g" or bytes.', limit.memoryBytes.unwrap()),
+    cpus: limit.cpus.unwrap().meta({ description: "CPU quota in cores (0.5, 1, 2).", examples: [1, 0.5] }),
+    pids: limit.pids
+      .unwrap()
+      .meta({ description: "Maximum number of processes and threads.", examples: [128] }),
+    sandboxSize: size("Size of the writable, executable tmpfs at /sandbox.", limit.sandboxBytes.unwrap()),
+    tmpSize: size("Size of the writable, non-executable tmpfs at /tmp.", limit.tmpBytes.unwrap()),
+    maxOutput: size(
+      "Cap on stdout plus stderr; the program is stopped past it.",
+      limit.maxOutputBytes.unwrap(),
+    ),
+    installTimeout: duration(
+      "Time allowed for installing packages at run time.",
+      limit.installTimeoutMs.unwrap(),
+    ),
+    network: networkModeSchema.meta({
+      description: "none: loopback only; filtered: through the egress proxy; host: the host's network.",
+    }),
+    allow: hostPatterns.meta({ description: "Hosts reachable in filtered mode." }),
+    deny: hostPatterns.meta({ description: "Hosts refused in filtered mode; deny wins over allow." }),
+  })
+  .partial()
+  .meta({ description: "Limits and network policy of every run, unless a flag says otherwise." });
+
+/** A third-party runtime: an npm package name, a path relative to the config file, or either with options. */
+export const runtimePluginSpecSchema = z.union(
+  [
+    z.string().min(1),
+    z.strictObject({
+      module: z
+        .string()
+        .min(1)
+        .meta({ description: 'An npm package name or a path such as "./plugins/ruby.mjs".' }),
+      options: z
+        .record(z.string(), z.unknown())
+        .optional()
+        .meta({ description: "Passed to the plugin's factory." }),
+    }),
+  ],
+  { error: 'must be a module name, a path, or { "module": …, "options": { … } }' },
+);
+export type RuntimePluginSpec = z.infer<typeof runtimePluginSpecSchema>;
+
+/** The zod schema of `isol8.config.json`. Every key is optional and unknown keys are errors. */
+export const configFileSchema = z
+  .strictObject({
+    $schema: z.string().meta({ description: "Where editors find this schema; isol8 ignores it." }),
+    dependencies: z.record(runtimeName, packageList).meta({
+      description: "Packages to bake into a custom image per runtime (`isol8 build`).",
+    }),
+    defaults: defaultsSchema,
+    extraCaCertificates: z.array(z.string().min(1)).meta({
+      description: "PEM files trusted inside every sandbox (corporate proxies); relative to this file.",
+    }),
+    osImage: z
+      .string()
+      .min(1)
+      .meta({ description: "The OS image under isol8:base.", default: DEFAULT_OS_IMAGE }),
+    runtimes: z.array(runtimePluginSpecSchema).meta({ description: "Third-party runtime plugins to load." }),
+    registries: z.record(runtimeName, hostPatterns).meta({
+      description:
+        "Replaces a runtime's package registries (private mirrors) for installs on a filtered network.",
+    }),
+    pool: z
+      .strictObject({
+        size: z
+          .number()
+          .int()
+          .min(0)
+          .meta({ description: "Pre-started sandboxes kept ready per kind.", default: 0 }),
+        idleTimeout: duration("How long an unused pre-started sandbox is kept.", z.number().int().positive()),
+      })
+      .partial(),
+  })
+  .partial()
+  .meta({ title: "isol8 configuration", description: "Settings of isol8, read from isol8.config.json." });
+
+/** The file as written, after parsing: sizes in bytes, times in milliseconds, nothing filled in. */
+export type ConfigFile = z.output<typeof configFileSchema>;
+/** The file as a user writes it ("512m", "30s"). */
+export type ConfigFileInput = z.input<typeof configFileSchema>;

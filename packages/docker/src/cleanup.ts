@@ -1,0 +1,64 @@
+import type Docker from "dockerode";
+import { isConflict, isNotFound } from "./client.js";
+import { LABELS } from "./labels.js";
+
+export interface Leftovers {
+  containers: { id: string; name: string; state: string }[];
+  images: { id: string; tags: string[]; created: number }[];
+}
+
+export interface CleanupReport {
+  containersRemoved: number;
+  imagesRemoved: number;
+  /** Images the engine refused to remove (used by a container that is not ours, or tagged elsewhere). */
+  imagesKept: string[];
+}
+
+/** isol8's containers (and images, when asked), found by the managed label only: nothing else is ever touched. */
+export async function findLeftovers(docker: Docker, options: { images?: boolean } = {}): Promise<Leftovers> {
+  const filters = JSON.stringify({ label: [`${LABELS.managed}=true`] });
+  const containers = await docker.listContainers({ all: true, filters });
+  const images = options.images ? await docker.listImages({ filters }) : [];
+  return {
+    containers: containers.map((container) => ({
+      id: container.Id,
+      name: (container.Names[0] ?? container.Id).replace(/^\//, ""),
+      state: container.State,
+    })),
+    images: images.map((image) => ({
+      id: image.Id,
+      tags: (image.RepoTags ?? []).filter((tag) => tag !== "<none>:<none>"),
+      created: image.Created,
+    })),
+  };
+}
+
+export async function cleanupResources(docker: Docker, leftovers: Leftovers): Promise<CleanupReport> {
+  let containersRemoved = 0;
+  for (const container of leftovers.containers) {
+    try {
+      await docker.getContainer(container.id).remove({ force: true, v: true });
+      containersRemoved++;
+    } catch (error) {
+      if (!isNotFound(error)) throw error;
+    }
+  }
+  // Newest first: custom and runtime images are children of the base (built after it) and must go before it.
+  const images = [...leftovers.images].sort((a, b) => b.created - a.created);
+  let imagesRemoved = 0;
+  const imagesKept: string[] = [];
+  for (const image of images) {
+    try {
+      // An image with several tags is removed tag by tag; the last untag removes the image.
+      for (const reference of image.tags.length > 1 ? image.tags : [image.id]) {
+        await docker.getImage(reference).remove();
+      }
+      imagesRemoved++;
+    } catch (error) {
+      if (isNotFound(error)) continue;
+      if (isConflict(error)) imagesKept.push(image.tags[0] ?? image.id);
+      else throw error;
+    }
+  }
+  return { containersRemoved, imagesRemoved, imagesKept };
+}

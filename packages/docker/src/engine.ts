@@ -1,0 +1,107 @@
+import type {
+  ExecuteOptions,
+  ExecutionEvent,
+  ExecutionRequestInput,
+  ExecutionResult,
+  RuntimeRegistry,
+  SandboxEngine,
+} from "@isol8/core";
+import { locateDockerAssets } from "./assets.js";
+import { type CleanupReport, cleanupResources, findLeftovers, type Leftovers } from "./cleanup.js";
+import { assertEngineAvailable, createDockerClient, type DockerConnectionOptions } from "./client.js";
+import { eventStream } from "./event-stream.js";
+import type { BuildProgress } from "./images/build-image.js";
+import type { ImageReport } from "./images/ensure-image.js";
+import { createImageManager, type SetupOptions } from "./images/image-manager.js";
+import { executeInSandbox } from "./sandbox/execute.js";
+import { loadSeccompProfile } from "./sandbox/seccomp.js";
+
+export interface DockerEngineOptions {
+  /** The runtimes this engine can run (built-ins plus third-party plugins). */
+  runtimes: RuntimeRegistry;
+  /** How to reach Docker. @default what the docker CLI would use */
+  connection?: DockerConnectionOptions;
+  /** Repository part of every image tag: `<repository>:python`. @default "isol8" */
+  repository?: string;
+  /** OS image that isol8:base builds on; bootstrapped from a Debian mirror when it cannot be pulled. @default "debian:bookworm-slim" */
+  osImage?: string;
+  /** PEM files that image builds and package managers must trust (TLS-intercepting proxies). @default [] */
+  extraCaCertificates?: string[];
+  /** Folder with the base Dockerfile and agent, for testing changes to them. @default the packaged assets */
+  assetsDir?: string;
+  /** Build output, line by line (image builds can take minutes). */
+  onBuildProgress?: (progress: BuildProgress) => void;
+}
+
+export interface DockerEngine extends SandboxEngine {
+  /** Builds (or confirms up to date) the base, runtime and custom images. */
+  setup(options?: SetupOptions): Promise<ImageReport[]>;
+  /** Builds a custom image with packages under an explicit tag. */
+  build(options: { runtime: string; packages: string[]; tag: string; force?: boolean }): Promise<ImageReport>;
+  /** Lists isol8's leftover containers (and images, when asked). */
+  findLeftovers(options?: { images?: boolean }): Promise<Leftovers>;
+  /** Removes what findLeftovers found. */
+  cleanup(leftovers: Leftovers): Promise<CleanupReport>;
+  /** Fails with ENGINE_UNAVAILABLE when no engine answers. */
+  ping(): Promise<void>;
+}
+
+/** The Docker implementation of isol8's sandbox engine. */
+export function createDockerEngine(options: DockerEngineOptions): DockerEngine {
+  const docker = createDockerClient(options.connection);
+  const repository = options.repository ?? "isol8";
+  const images = createImageManager({
+    docker,
+    runtimes: options.runtimes,
+    repository,
+    assetsDir: locateDockerAssets(options.assetsDir),
+    osImage: options.osImage ?? "debian:bookworm-slim",
+    extraCaCertificates: options.extraCaCertificates ?? [],
+    ...(options.onBuildProgress ? { onProgress: options.onBuildProgress } : {}),
+  });
+  const pending = new Set<Promise<unknown>>();
+  const track = (work: Promise<unknown>) => {
+    const settled = work.catch(() => undefined).finally(() => pending.delete(settled));
+    pending.add(settled);
+  };
+  const context = { docker, runtimes: options.runtimes, images, seccompProfile: loadSeccompProfile, track };
+  let checked: Promise<void> | undefined;
+  const ready = () => {
+    checked ??= assertEngineAvailable(docker).catch((error: unknown) => {
+      checked = undefined;
+      throw error;
+    });
+    return checked;
+  };
+
+  async function execute(
+    request: ExecutionRequestInput,
+    executeOptions?: ExecuteOptions,
+  ): Promise<ExecutionResult> {
+    await ready();
+    return executeInSandbox(context, request, executeOptions);
+  }
+
+  return {
+    execute,
+    executeStream: (request, streamOptions): AsyncIterable<ExecutionEvent> =>
+      eventStream((onEvent) => execute(request, { ...streamOptions, onEvent })),
+    async setup(setupOptions) {
+      await ready();
+      return images.setup(setupOptions);
+    },
+    async build({ runtime, packages, tag, force }) {
+      await ready();
+      return images.buildTagged(options.runtimes.get(runtime), packages, tag, force);
+    },
+    async findLeftovers(leftoverOptions) {
+      await ready();
+      return findLeftovers(docker, leftoverOptions);
+    },
+    cleanup: (leftovers) => cleanupResources(docker, leftovers),
+    ping: ready,
+    async close() {
+      while (pending.size > 0) await Promise.all([...pending]);
+    },
+  };
+}

@@ -1,0 +1,86 @@
+import { Isol8Error } from "@isol8/core";
+import type Docker from "dockerode";
+import { type BuildContextFiles, packBuildContext } from "./build-context.js";
+
+export interface BuildProgress {
+  /** The image being built ("isol8:python"). */
+  image: string;
+  /** One line of build output ("Step 3/9 : RUN apt-get install …"). */
+  line: string;
+}
+
+export interface BuildImageOptions {
+  tag: string;
+  files: BuildContextFiles;
+  labels: Record<string, string>;
+  buildArgs?: Record<string, string>;
+  onProgress?: (progress: BuildProgress) => void;
+}
+
+interface BuildMessage {
+  stream?: string;
+  status?: string;
+  error?: string;
+  errorDetail?: { message?: string };
+  aux?: { ID?: string };
+}
+
+/**
+ * Builds one image. On failure the tag is left where it was (the engine only moves a tag after success), and the
+ * error quotes the failing step and the last lines of its output.
+ */
+export async function buildImage(docker: Docker, options: BuildImageOptions): Promise<string> {
+  const context = packBuildContext(options.files);
+  const recent: string[] = [];
+  let currentStep = "";
+  const stream = await docker.buildImage(context, {
+    t: options.tag,
+    labels: options.labels,
+    buildargs: options.buildArgs ?? {},
+    rm: true,
+    forcerm: true,
+  });
+
+  const messages = await new Promise<BuildMessage[]>((resolve, reject) => {
+    docker.modem.followProgress(
+      stream,
+      (error: Error | null, output: BuildMessage[]) => (error ? reject(error) : resolve(output)),
+      (message: BuildMessage) => {
+        const text = message.stream ?? message.status;
+        if (!text) return;
+        for (const line of text.split("\n")) {
+          const trimmed = line.trimEnd();
+          if (trimmed === "") continue;
+          if (/^Step \d+\/\d+ :/.test(trimmed)) currentStep = trimmed;
+          recent.push(trimmed);
+          if (recent.length > 25) recent.shift();
+          options.onProgress?.({ image: options.tag, line: trimmed });
+        }
+      },
+    );
+  }).catch((cause: unknown) => {
+    throw buildFailed(options.tag, String((cause as Error).message ?? cause), currentStep, recent, cause);
+  });
+
+  const failure = messages.find((message) => message.error);
+  if (failure) {
+    throw buildFailed(options.tag, failure.errorDetail?.message ?? failure.error ?? "", currentStep, recent);
+  }
+  const image = await docker.getImage(options.tag).inspect();
+  return image.Id;
+}
+
+function buildFailed(
+  tag: string,
+  reason: string,
+  step: string,
+  recent: string[],
+  cause?: unknown,
+): Isol8Error {
+  const where = step ? ` at "${step.replace(/^Step \d+\/\d+ : /, "")}"` : "";
+  const tail = recent.slice(-8).join("\n  ");
+  return new Isol8Error("IMAGE_BUILD_FAILED", `Building ${tag} failed${where}: ${reason.trim()}`, {
+    hint: `Any previous ${tag} is still in place. Last build output:\n  ${tail}`,
+    cause,
+  });
+}

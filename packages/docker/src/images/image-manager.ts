@@ -1,0 +1,225 @@
+import { readFileSync } from "node:fs";
+import { Isol8Error, normalizePackageList, type RuntimeDefinition, type RuntimeRegistry } from "@isol8/core";
+import type Docker from "dockerode";
+import { LABELS } from "../labels.js";
+import type { BuildProgress } from "./build-image.js";
+import { type EnsureImageOptions, ensureImage, type ImageReport } from "./ensure-image.js";
+import { basePlan, type CaCertificate, customPlan, type ImagePlan, runtimePlan } from "./image-plan.js";
+import { findImage, listManagedImages, removeSupersededImages } from "./image-store.js";
+import { ensureOsImage } from "./os-image.js";
+
+export interface ImageManagerOptions {
+  docker: Docker;
+  runtimes: RuntimeRegistry;
+  repository: string;
+  assetsDir: string;
+  osImage: string;
+  /** Paths of PEM files to trust in image builds and package managers. */
+  extraCaCertificates: string[];
+  onProgress?: (progress: BuildProgress) => void;
+}
+
+export interface SetupOptions {
+  /** Runtimes to build; all registered ones when omitted. */
+  runtimes?: string[];
+  /** Packages to bake per runtime (custom images). */
+  dependencies?: Record<string, string[]>;
+  force?: boolean;
+}
+
+/** An image chosen for a run, and the packages it does not already contain. */
+export interface ResolvedImage {
+  tag: string;
+  /** Packages still to install at run time. */
+  missing: string[];
+}
+
+export type ImageManager = ReturnType<typeof createImageManager>;
+
+/** Plans, builds, finds and retires isol8's images. */
+export function createImageManager(options: ImageManagerOptions) {
+  const { docker, repository } = options;
+  const certificates = readCertificates(options.extraCaCertificates);
+  const ensureOptions = (force?: boolean): EnsureImageOptions => ({
+    ...(force ? { force } : {}),
+    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+  });
+
+  async function planBase(): Promise<ImagePlan> {
+    const osImageId = await ensureOsImage(docker, options.osImage, options.assetsDir, (line) =>
+      options.onProgress?.({ image: options.osImage, line }),
+    );
+    return basePlan({
+      repository,
+      assetsDir: options.assetsDir,
+      osImage: options.osImage,
+      osImageId,
+      extraCaCertificates: certificates,
+    });
+  }
+
+  async function setup(setupOptions: SetupOptions = {}): Promise<ImageReport[]> {
+    const names = setupOptions.runtimes ?? options.runtimes.list().map((runtime) => runtime.name);
+    const runtimes = names.map((name) => options.runtimes.get(name));
+    const reports: ImageReport[] = [];
+    const outdatedCustomImages: string[] = [];
+    const base = await planBase();
+    reports.push(await ensureImage(docker, base, ensureOptions(setupOptions.force)));
+    for (const runtime of runtimes) {
+      const plan = runtimePlan(repository, runtime, base);
+      reports.push(await ensureImage(docker, plan, ensureOptions(setupOptions.force)));
+      const packages = normalizePackageList(setupOptions.dependencies?.[runtime.name] ?? []);
+      if (packages.length > 0) {
+        const custom = customPlan(repository, runtime, packages, plan);
+        reports.push(await ensureImage(docker, custom, ensureOptions(setupOptions.force)));
+        outdatedCustomImages.push(...(await otherCustomImages(runtime.name, custom.tag)));
+      }
+    }
+    await retire(reports, outdatedCustomImages);
+    return reports;
+  }
+
+  /** Custom images of this runtime made by setup, other than `keep`: superseded by a new package set. */
+  async function otherCustomImages(runtime: string, keep: string): Promise<string[]> {
+    const images = await listManagedImages(docker, {
+      [LABELS.kind]: "custom",
+      [LABELS.runtime]: runtime,
+      [LABELS.repository]: repository,
+    });
+    const prefix = `${repository}:${runtime}-custom-`;
+    return images
+      .filter(
+        (image) => image.tags.every((tag) => tag.startsWith(prefix) && tag !== keep) && image.tags.length > 0,
+      )
+      .map((image) => image.id);
+  }
+
+  /** Removes what the new images replaced, only now that every build succeeded. */
+  async function retire(reports: ImageReport[], extra: string[] = []): Promise<void> {
+    const superseded = reports.flatMap((report) => (report.supersededId ? [report.supersededId] : []));
+    const current = new Set(reports.map((report) => report.id));
+    await removeSupersededImages(
+      docker,
+      [...superseded, ...extra].filter((id) => !current.has(id)),
+    );
+  }
+
+  /** The runtime image, built (with the base) when missing. An existing image is used as it is. */
+  async function runtimeImage(runtime: RuntimeDefinition): Promise<string> {
+    const tag = `${repository}:${runtime.name}`;
+    if (await findImage(docker, tag)) return tag;
+    const base = await planBase();
+    const baseReport = await ensureImage(docker, base, ensureOptions());
+    const report = await ensureImage(docker, runtimePlan(repository, runtime, base), ensureOptions());
+    await retire([baseReport, report]);
+    return tag;
+  }
+
+  /**
+   * Picks the image for a run: a custom image whose packages cover the request (an exact match first, else the
+   * smallest superset), else the runtime image with every package left to install.
+   */
+  async function resolve(runtime: RuntimeDefinition, packages: readonly string[]): Promise<ResolvedImage> {
+    const wanted = normalizePackageList(packages);
+    if (wanted.length > 0) {
+      const candidates = await listManagedImages(docker, {
+        [LABELS.kind]: "custom",
+        [LABELS.runtime]: runtime.name,
+        [LABELS.repository]: repository,
+      });
+      const covering = candidates
+        .map((image) => ({ image, baked: parseDependencies(image.labels[LABELS.dependencies]) }))
+        .filter(({ image, baked }) => image.tags.length > 0 && wanted.every((name) => baked.includes(name)))
+        .sort((a, b) => a.baked.length - b.baked.length || b.image.createdAt - a.image.createdAt);
+      const best = covering[0];
+      if (best?.image.tags[0]) return { tag: best.image.tags[0], missing: [] };
+      const partial = candidates
+        .map((image) => ({ image, baked: parseDependencies(image.labels[LABELS.dependencies]) }))
+        .filter(
+          ({ image, baked }) =>
+            image.tags.length > 0 && baked.length > 0 && baked.every((n) => wanted.includes(n)),
+        )
+        .sort((a, b) => b.baked.length - a.baked.length);
+      const largest = partial[0];
+      if (largest?.image.tags[0]) {
+        return {
+          tag: largest.image.tags[0],
+          missing: wanted.filter((name) => !largest.baked.includes(name)),
+        };
+      }
+    }
+    return { tag: await runtimeImage(runtime), missing: wanted };
+  }
+
+  /** Builds a custom image under an explicit tag (`isol8 build --tag`). */
+  async function buildTagged(
+    runtime: RuntimeDefinition,
+    packages: readonly string[],
+    tag: string,
+    force?: boolean,
+  ): Promise<ImageReport> {
+    const base = await planBase();
+    const parentReports = [
+      await ensureImage(docker, base, ensureOptions()),
+      await ensureImage(docker, runtimePlan(repository, runtime, base), ensureOptions()),
+    ];
+    const plan = customPlan(repository, runtime, packages, runtimePlan(repository, runtime, base), tag);
+    const report = await ensureImage(docker, plan, ensureOptions(force));
+    await retire([...parentReports, report]);
+    return report;
+  }
+
+  /** An image named by the user: it must exist, and carry isol8's labels unless `allowForeign`. */
+  async function explicit(tag: string, allowForeign = false): Promise<string> {
+    const image = await findImage(docker, tag);
+    if (!image) {
+      throw new Isol8Error("IMAGE_MISSING", `Image ${tag} does not exist`, {
+        hint: "Build it with `isol8 build --tag`, or check the name with `docker images`.",
+      });
+    }
+    if (!allowForeign && image.labels[LABELS.managed] !== "true") {
+      throw new Isol8Error("IMAGE_NOT_ISOL8", `Image ${tag} was not built by isol8`, {
+        hint: "Only isol8 images have the sandbox agent and user; pass --force-image to try it anyway.",
+      });
+    }
+    return tag;
+  }
+
+  /** The ENV of an image, which commands in the sandbox start from. */
+  async function environment(tag: string): Promise<string[]> {
+    const info = await docker.getImage(tag).inspect();
+    return info.Config?.Env ?? [];
+  }
+
+  return { setup, runtimeImage, resolve, buildTagged, explicit, environment };
+}
+
+function parseDependencies(label: string | undefined): string[] {
+  if (!label) return [];
+  try {
+    const parsed: unknown = JSON.parse(label);
+    return Array.isArray(parsed) ? parsed.filter((item): item is string => typeof item === "string") : [];
+  } catch {
+    return [];
+  }
+}
+
+function readCertificates(paths: readonly string[]): CaCertificate[] {
+  return paths.map((path) => {
+    let pem: string;
+    try {
+      pem = readFileSync(path, "utf8");
+    } catch (cause) {
+      throw new Isol8Error("FILE_NOT_FOUND", `Extra CA certificate file ${path} cannot be read`, {
+        hint: "Fix the path in extraCaCertificates or ISOL8_EXTRA_CA_CERTS.",
+        cause,
+      });
+    }
+    if (!pem.includes("-----BEGIN CERTIFICATE-----")) {
+      throw new Isol8Error("INVALID_INPUT", `Extra CA certificate file ${path} holds no PEM certificate`, {
+        hint: "Give PEM files (-----BEGIN CERTIFICATE-----).",
+      });
+    }
+    return { pem };
+  });
+}

@@ -1,0 +1,122 @@
+import { createHash } from "node:crypto";
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { join, relative } from "node:path";
+import {
+  dependencyHash,
+  normalizePackageList,
+  type RuntimeDefinition,
+  runtimeImageInputs,
+  stableHash,
+} from "@isol8/core";
+import { LABELS, type ObjectKind } from "../labels.js";
+import type { BuildContextFiles } from "./build-context.js";
+
+/** Everything needed to build one image and to tell whether the existing one is current. */
+export interface ImagePlan {
+  tag: string;
+  kind: Exclude<ObjectKind, "sandbox">;
+  /** Covers every input that shapes the image; stored in the org.isol8.build.hash label. */
+  hash: string;
+  files: BuildContextFiles;
+  buildArgs: Record<string, string>;
+  labels: Record<string, string>;
+}
+
+/** An extra CA certificate to trust, by content (the file name is irrelevant to the image). */
+export interface CaCertificate {
+  pem: string;
+}
+
+export interface BasePlanInput {
+  repository: string;
+  assetsDir: string;
+  osImage: string;
+  /** Id of the OS image, so a re-imported or updated OS image rebuilds everything above it. */
+  osImageId: string;
+  extraCaCertificates: CaCertificate[];
+}
+
+/** Files of docker/ that go into isol8:base; the seccomp profile and scripts shape containers, not the image. */
+const BASE_CONTEXT = ["Dockerfile", "agent"];
+
+export function basePlan(input: BasePlanInput): ImagePlan {
+  const files: BuildContextFiles = {};
+  for (const entry of BASE_CONTEXT) {
+    for (const file of walk(join(input.assetsDir, entry))) {
+      files[relative(input.assetsDir, file)] = readFileSync(file);
+    }
+  }
+  files["extra-ca/.keep"] = "";
+  for (const certificate of input.extraCaCertificates) {
+    const name = createHash("sha256").update(certificate.pem).digest("hex").slice(0, 16);
+    files[`extra-ca/isol8-${name}.crt`] = certificate.pem;
+  }
+  const buildArgs = { ISOL8_OS_IMAGE: input.osImage };
+  const hash = stableHash({ kind: "base", files: digestFiles(files), buildArgs, osImageId: input.osImageId });
+  const tag = `${input.repository}:base`;
+  return { tag, kind: "base", hash, files, buildArgs, labels: labelsFor("base", hash, input.repository) };
+}
+
+export function runtimePlan(repository: string, runtime: RuntimeDefinition, base: ImagePlan): ImagePlan {
+  const files: BuildContextFiles = { ...(runtime.contextFiles ?? {}) };
+  files.Dockerfile = `FROM ${base.tag}\n${runtime.dockerfile.trim()}\n`;
+  const hash = stableHash({ kind: "runtime", base: base.hash, runtime: runtimeImageInputs(runtime) });
+  const labels = { ...labelsFor("runtime", hash, repository), [LABELS.runtime]: runtime.name };
+  return { tag: `${repository}:${runtime.name}`, kind: "runtime", hash, files, buildArgs: {}, labels };
+}
+
+/** Tag of a custom image: `<repository>:<runtime>-custom-<first 12 hex of the deps hash>`. */
+export function customImageTag(repository: string, runtime: string, packages: readonly string[]): string {
+  return `${repository}:${runtime}-custom-${dependencyHash(runtime, packages).slice(0, 12)}`;
+}
+
+export function customPlan(
+  repository: string,
+  runtime: RuntimeDefinition,
+  packages: readonly string[],
+  parent: ImagePlan,
+  tag = customImageTag(repository, runtime.name, packages),
+): ImagePlan {
+  const normalized = normalizePackageList(packages);
+  const depsHash = dependencyHash(runtime.name, normalized);
+  const bake = JSON.stringify(runtime.bake(normalized));
+  // Exec-form RUN: the package names never pass through a shell.
+  const files: BuildContextFiles = {
+    Dockerfile: `FROM ${parent.tag}\nUSER root\nRUN ${bake}\nUSER sandbox\n`,
+  };
+  const hash = stableHash({ kind: "custom", parent: parent.hash, depsHash, bake });
+  const labels = {
+    ...labelsFor("custom", hash, repository),
+    [LABELS.runtime]: runtime.name,
+    [LABELS.depsHash]: depsHash,
+    [LABELS.dependencies]: JSON.stringify(normalized),
+  };
+  return { tag, kind: "custom", hash, files, buildArgs: {}, labels };
+}
+
+function labelsFor(kind: ObjectKind, hash: string, repository: string): Record<string, string> {
+  return {
+    [LABELS.managed]: "true",
+    [LABELS.kind]: kind,
+    [LABELS.buildHash]: hash,
+    [LABELS.repository]: repository,
+  };
+}
+
+function digestFiles(files: BuildContextFiles): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(files).map(([name, content]) => [
+      name,
+      createHash("sha256").update(content).digest("hex"),
+    ]),
+  );
+}
+
+function walk(path: string): string[] {
+  const stats = statSync(path, { throwIfNoEntry: false });
+  if (!stats) return [];
+  if (stats.isFile()) return [path];
+  return readdirSync(path)
+    .sort()
+    .flatMap((entry) => walk(join(path, entry)));
+}

@@ -1,0 +1,68 @@
+import { spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { Isol8Error } from "@isol8/core";
+import type Docker from "dockerode";
+import { isNotFound } from "../client.js";
+
+/**
+ * Makes the OS image (default debian:bookworm-slim) available: present → done; pullable → pulled; otherwise
+ * bootstrapped from a Debian mirror by `ensure-os-image.sh` (mmdebstrap + docker import under the same tag), so
+ * every Dockerfile is identical online and offline. Returns the image id.
+ */
+export async function ensureOsImage(
+  docker: Docker,
+  image: string,
+  assetsDir: string,
+  onLine?: (line: string) => void,
+): Promise<string> {
+  const existing = await inspectId(docker, image);
+  if (existing) return existing;
+  const script = join(assetsDir, "ensure-os-image.sh");
+  if (!existsSync(script)) {
+    throw new Isol8Error("IMAGE_MISSING", `The OS image ${image} is missing`, {
+      hint: `Pull or load ${image}, then retry.`,
+    });
+  }
+  onLine?.(`${image} is missing: pulling it or building it from a Debian mirror`);
+  await runScript(script, [image], onLine);
+  const built = await inspectId(docker, image);
+  if (!built)
+    throw new Isol8Error("IMAGE_MISSING", `The OS image ${image} is still missing after bootstrapping`);
+  return built;
+}
+
+async function inspectId(docker: Docker, image: string): Promise<string | undefined> {
+  try {
+    return (await docker.getImage(image).inspect()).Id;
+  } catch (error) {
+    if (isNotFound(error)) return undefined;
+    throw error;
+  }
+}
+
+function runScript(script: string, args: string[], onLine?: (line: string) => void): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn("bash", [script, ...args], { stdio: ["ignore", "pipe", "pipe"] });
+    const tail: string[] = [];
+    const collect = (chunk: Buffer) => {
+      for (const line of chunk.toString().split("\n").filter(Boolean)) {
+        tail.push(line);
+        if (tail.length > 10) tail.shift();
+        onLine?.(line);
+      }
+    };
+    child.stdout.on("data", collect);
+    child.stderr.on("data", collect);
+    child.on("error", reject);
+    child.on("close", (code) => {
+      if (code === 0) resolve();
+      else
+        reject(
+          new Isol8Error("IMAGE_MISSING", `Could not provide the OS image (${script} exited ${code})`, {
+            hint: tail.join("\n"),
+          }),
+        );
+    });
+  });
+}

@@ -1,0 +1,8 @@
+export type { CleanupReport, Leftovers } from "./cleanup.js";
+export type { DockerConnectionOptions } from "./client.js";
+export { createDockerEngine, type DockerEngine, type DockerEngineOptions } from "./engine.js";
+export type { BuildProgress } from "./images/build-image.js";
+export type { ImageReport, ImageStatus } from "./images/ensure-image.js";
+export type { SetupOptions } from "./images/image-manager.js";
+export { customImageTag } from "./images/image-plan.js";
+export { LABELS } from "./labels.js";

