@@ -37,10 +37,10 @@ static struct {
   int exited, status;
   long long deadline; /* once exited: when to stop waiting for the pipes to reach EOF */
   int in, out, err;   /* parent ends of the pipes, -1 once closed */
-  char *inbuf;
-  size_t inlen, incap;
+  char *inbuf; /* stdin not yet taken by the child: inbuf[inoff..inlen) */
+  size_t inoff, inlen, incap;
   int inclose; /* close the child's stdin once inbuf is flushed */
-} cmd = {0, 0, 0, 0, -1, -1, -1, NULL, 0, 0, 0};
+} cmd = {0, 0, 0, 0, -1, -1, -1, NULL, 0, 0, 0, 0};
 
 static int sigfd = -1;
 
@@ -167,6 +167,8 @@ static int open_leaf(const char *verb, const char *orig, int dir, const char *le
   struct stat st;
   if (fd < 0 && errno == ELOOP) {
     send_error("cannot %s \"%s\": it is a symbolic link", verb, orig);
+  } else if (fd < 0 && errno == ENXIO) {
+    send_error("cannot %s \"%s\": not a regular file", verb, orig); /* a FIFO nobody reads */
   } else if (fd < 0) {
     send_error("cannot %s \"%s\": %s", verb, orig, strerror(errno));
   } else if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
@@ -300,7 +302,7 @@ static void start_command(unsigned char *pl, uint32_t len) {
   if (pid == 0) child((const char *const *)strs + 1, strs + 2 + argc, in, out, err);
   close(in[0]), close(out[1]), close(err[1]);
   cmd.pid = pid, cmd.exited = 0, cmd.in = in[1], cmd.out = out[0], cmd.err = err[0];
-  cmd.inlen = 0, cmd.inclose = 0;
+  cmd.inoff = cmd.inlen = 0, cmd.inclose = 0;
   fcntl(cmd.in, F_SETFL, O_NONBLOCK);
   fcntl(cmd.out, F_SETFL, O_NONBLOCK);
   fcntl(cmd.err, F_SETFL, O_NONBLOCK);
@@ -336,24 +338,27 @@ static int forward(int *fd, char type) {
 }
 
 static void flush_stdin(void) {
-  while (cmd.in >= 0 && cmd.inlen > 0) {
-    ssize_t n = write(cmd.in, cmd.inbuf, cmd.inlen);
+  while (cmd.in >= 0 && cmd.inoff < cmd.inlen) {
+    ssize_t n = write(cmd.in, cmd.inbuf + cmd.inoff, cmd.inlen - cmd.inoff);
     if (n < 0 && errno == EINTR) continue;
     if (n < 0 && errno == EAGAIN) return;
     if (n < 0) {
       /* The reader is gone (EPIPE): what it never read is dropped, as a shell pipeline would. */
-      cmd.inlen = 0;
+      cmd.inoff = cmd.inlen = 0;
       close_fd(&cmd.in);
       return;
     }
-    memmove(cmd.inbuf, cmd.inbuf + n, cmd.inlen - (size_t)n);
-    cmd.inlen -= (size_t)n;
+    cmd.inoff += (size_t)n;
   }
-  if (cmd.inclose && cmd.inlen == 0) close_fd(&cmd.in);
+  cmd.inoff = cmd.inlen = 0;
+  if (cmd.inclose) close_fd(&cmd.in);
 }
 
 static void queue_stdin(const unsigned char *data, uint32_t len) {
   if (!cmd.pid || cmd.in < 0 || cmd.inclose) return;
+  /* Compacting once per frame rather than after each partial write keeps large inputs linear. */
+  if (cmd.inoff) memmove(cmd.inbuf, cmd.inbuf + cmd.inoff, cmd.inlen - cmd.inoff);
+  cmd.inlen -= cmd.inoff, cmd.inoff = 0;
   if (cmd.inlen + len > cmd.incap) {
     size_t cap = cmd.incap ? cmd.incap : CHUNK;
     while (cap < cmd.inlen + len) cap *= 2;
@@ -372,7 +377,7 @@ static void queue_stdin(const unsigned char *data, uint32_t len) {
 static void reap(void) {
   int status;
   pid_t pid;
-  /* waitpid(-1) also reaps orphans should the agent ever run as PID 1 without tini. */
+  /* The agent is the container's PID 1, so waitpid(-1) also reaps every orphan the user's program leaves. */
   while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
     if (pid == cmd.pid && !cmd.exited) {
       cmd.exited = 1, cmd.status = status;
@@ -497,7 +502,7 @@ int main(void) {
   send_frame('H', VERSION, strlen(VERSION));
   for (;;) {
     struct pollfd p[5] = {{sigfd, POLLIN, 0}, {0, POLLIN, 0}, {cmd.out, POLLIN, 0}, {cmd.err, POLLIN, 0},
-                          {cmd.inlen ? cmd.in : -1, POLLOUT, 0}};
+                          {cmd.inoff < cmd.inlen ? cmd.in : -1, POLLOUT, 0}};
     int timeout = -1;
     if (cmd.pid && cmd.exited) {
       long long left = cmd.deadline - now_ms();
@@ -509,8 +514,10 @@ int main(void) {
     }
     if (p[0].revents) {
       struct signalfd_siginfo si;
+      /* Stop requests count only from outside the container (pid 0 here) or from a parent when the agent is not
+         PID 1: the user's program runs as the same uid and could otherwise end the agent with a plain kill. */
       while (read(sigfd, &si, sizeof si) == sizeof si)
-        if (si.ssi_signo != SIGCHLD) quit(0);
+        if (si.ssi_signo != SIGCHLD && (si.ssi_pid == 0 || si.ssi_pid == (uint32_t)getppid())) quit(0);
       reap();
     }
     if (p[2].revents) forward(&cmd.out, 'O');

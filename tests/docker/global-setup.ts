@@ -1,5 +1,6 @@
 import { execFileSync } from "node:child_process";
 import { buildTestEngine } from "./helpers/engine.js";
+import { useHostCaBundle } from "./helpers/host-ca.js";
 
 /**
  * Docker tests need a real engine and the runtime images. A missing engine fails the run — never a silent skip —
@@ -14,6 +15,7 @@ export default async function setup(): Promise<void> {
         "Run `bash tooling/ensure-docker.sh` (root on Debian) or start Docker, then retry.",
     );
   }
+  useHostCaBundle();
   const engine = buildTestEngine({ progress: true });
   const started = performance.now();
   const reports = await engine.setup();

@@ -22,7 +22,7 @@ export interface RuntimeDefinition {
   versions: Record<string, string>;
   /**
    * Dockerfile instructions that turn `isol8:base` into `isol8:<name>`; the engine prepends the FROM line.
-   * Runs as root; must end with files owned by root and leave `USER` unchanged.
+   * The base ends as `USER sandbox`: switch to `USER root` for installs and end with `USER sandbox` again.
    */
   dockerfile: string;
   /**

@@ -1,5 +1,6 @@
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { useHostCaBundle } from "./host-ca.js";
 
 const root = fileURLToPath(new URL("../../../", import.meta.url));
 const bin = fileURLToPath(new URL("../../../packages/cli/src/bin.ts", import.meta.url));
@@ -16,6 +17,7 @@ export function runCli(
   args: string[],
   options: { input?: string; cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
 ): Promise<CliResult> {
+  useHostCaBundle();
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ["--import", "tsx", bin, ...args], {
       cwd: options.cwd ?? root,

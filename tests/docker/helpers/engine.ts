@@ -5,6 +5,7 @@ import bun from "@isol8/runtime-bun";
 import deno from "@isol8/runtime-deno";
 import node from "@isol8/runtime-node";
 import python from "@isol8/runtime-python";
+import { useHostCaBundle } from "./host-ca.js";
 
 export function builtInRuntimes(): RuntimeRegistry {
   return createRuntimeRegistry([python(), node(), bun(), deno(), bash()]);
@@ -17,6 +18,7 @@ export function builtInRuntimes(): RuntimeRegistry {
 export function buildTestEngine(
   options: { progress?: boolean } & Partial<DockerEngineOptions> = {},
 ): DockerEngine {
+  useHostCaBundle();
   const { config } = loadConfig({ cwd: process.cwd() });
   const { progress, ...rest } = options;
   return createDockerEngine({

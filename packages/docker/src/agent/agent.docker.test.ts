@@ -44,24 +44,33 @@ class AgentContainer {
   private readonly decoder = new AgentFrameDecoder();
   private readonly frames: AgentFrame[] = [];
   private wake: () => void = () => {};
-  exitCode: number | null | undefined;
-  log = "";
+  private failure: Error | undefined;
+  private exitCode: number | null | undefined;
+  private readonly closed: Promise<number | null>;
+  private log = "";
 
   constructor(
     readonly name: string,
     private readonly proc: ChildProcessWithoutNullStreams,
   ) {
     proc.stdout.on("data", (chunk: Buffer) => {
-      this.frames.push(...this.decoder.push(chunk));
+      try {
+        this.frames.push(...this.decoder.push(chunk));
+      } catch (error) {
+        this.failure = error instanceof Error ? error : new Error(String(error));
+      }
       this.wake();
     });
     proc.stderr.on("data", (chunk: Buffer) => {
       this.log += chunk.toString();
     });
-    proc.on("close", (code) => {
-      this.exitCode = code;
-      this.wake();
-    });
+    this.closed = new Promise((resolve) =>
+      proc.on("close", (code) => {
+        this.exitCode = code;
+        this.wake();
+        resolve(code);
+      }),
+    );
   }
 
   send(frame: HostFrame): void {
@@ -75,6 +84,7 @@ class AgentContainer {
   async next(timeoutMs = 15_000): Promise<AgentFrame> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
+      if (this.failure) throw this.failure;
       const frame = this.frames.shift();
       if (frame) return frame;
       if (this.exitCode !== undefined)
@@ -91,11 +101,17 @@ class AgentContainer {
     }
   }
 
+  /** The exit code of `docker run`, which is the agent's. */
   async ended(timeoutMs = 15_000): Promise<number | null> {
-    const deadline = Date.now() + timeoutMs;
-    while (this.exitCode === undefined && Date.now() < deadline)
-      await this.next(deadline - Date.now()).catch(() => {});
-    return this.exitCode ?? null;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`container still running after ${timeoutMs} ms`)), timeoutMs);
+    });
+    try {
+      return await Promise.race([this.closed, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   /** Starts a command; resolves with its pid once the agent answers S (throws on `e`). */
@@ -198,6 +214,15 @@ describe("isol8-agent in isol8:base", () => {
     });
     const after = await agent.exec(["sh", "-c", "cat /tmp/target; ls /tmp"]);
     expect(after.stdout).toBe("original\ntarget\n");
+  });
+
+  it("does not block on a FIFO planted where the host reads or writes a file", async () => {
+    const agent = await startAgent();
+    expect((await agent.exec(["mkfifo", "fifo"])).exit.code).toBe(0);
+    agent.send({ type: "read", path: "fifo" });
+    expect(await agent.next()).toEqual({ type: "error", message: 'cannot read "fifo": not a regular file' });
+    agent.send({ type: "file", path: "fifo", mode: 0o644, content: Buffer.from("x") });
+    expect(await agent.next()).toEqual({ type: "error", message: 'cannot write "fifo": not a regular file' });
   });
 
   it("refuses .. and absolute paths outside /sandbox", async () => {
@@ -313,6 +338,25 @@ describe("isol8-agent in isol8:base", () => {
     const agent = await startAgent(["--memory", "32m", "--memory-swap", "32m"]);
     const result = await agent.exec(["dd", "if=/dev/zero", "of=/dev/null", "bs=100M", "count=1"]);
     expect(result.exit).toMatchObject({ code: 137, signal: 9, oomKills: 1 });
+  });
+
+  it("as PID 1 (no tini), keeps the attached streams and itself out of the user's reach", async () => {
+    const agent = await startAgent(["--entrypoint", "/usr/local/bin/isol8-agent"]);
+    const probe = await agent.exec([
+      "sh",
+      "-c",
+      "echo forged > /proc/1/fd/1; kill -KILL 1; kill -TERM 1; echo alive",
+    ]);
+    expect(probe.stderr).toBe("sh: 1: cannot create /proc/1/fd/1: Permission denied\n");
+    expect(probe.stdout).toBe("alive\n");
+    // The orphaned sleep is re-parented to the agent, which must reap it: no zombie may remain.
+    await agent.exec(["sh", "-c", "sleep 0.1 &"]);
+    const zombies = await agent.exec([
+      "sh",
+      "-c",
+      "sleep 0.3; grep -l '^State:.*zombie' /proc/[0-9]*/status",
+    ]);
+    expect(zombies).toMatchObject({ stdout: "", exit: { code: 1 } });
   });
 
   it("Q kills what runs and ends the container with code 0; so does EOF on stdin", async () => {

@@ -38,6 +38,8 @@ export class AgentConnection {
   private readonly decoder = new AgentFrameDecoder();
   private readonly diagnostics: string[] = [];
   private waiters: Waiter[] = [];
+  /** Replies that arrived before anyone waited for them (the hello can beat `ready()`). */
+  private unclaimed: AgentFrame[] = [];
   private handlers: CommandHandlers | undefined;
   private endedError: Error | undefined;
 
@@ -134,6 +136,8 @@ export class AgentConnection {
   }
 
   private next(accept: Waiter["accept"]): Promise<AgentFrame> {
+    const index = this.unclaimed.findIndex(accept);
+    if (index >= 0) return Promise.resolve(this.unclaimed.splice(index, 1)[0] as AgentFrame);
     if (this.endedError) return Promise.reject(this.endedError);
     return new Promise((resolve, reject) => this.waiters.push({ accept, resolve, reject }));
   }
@@ -145,6 +149,7 @@ export class AgentConnection {
       else {
         const index = this.waiters.findIndex((waiter) => waiter.accept(frame));
         if (index >= 0) this.waiters.splice(index, 1)[0]?.resolve(frame);
+        else this.unclaimed.push(frame);
       }
     }
   }

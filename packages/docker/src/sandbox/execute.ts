@@ -26,6 +26,8 @@ export interface ExecutionContext {
 
 /** Install output kept for error messages: enough to quote the package manager. */
 const INSTALL_OUTPUT_BYTES = 256 * 1024;
+/** Linux caps one argument at 128 KiB; larger inline code runs from its file instead. */
+const MAX_INLINE_BYTES = 64 * 1024;
 /** Network that the install phase uses; disconnected before the user's code starts. */
 const INSTALL_NETWORK = "bridge";
 
@@ -69,6 +71,7 @@ export async function executeInSandbox(
       seccompProfile: await context.seccompProfile(),
       networkMode: installing ? INSTALL_NETWORK : "none",
     }),
+    options.signal,
   );
   const sandboxMs = performance.now() - sandboxStarted;
 
@@ -100,8 +103,10 @@ export async function executeInSandbox(
     throwIfAborted(options.signal);
 
     emit({ type: "phase", phase: "run" });
+    // Inline where the runtime has it (tracebacks then read like the runtime's own -c); big code runs as a file.
+    const inline = !request.fromFile && Buffer.byteLength(request.code) <= MAX_INLINE_BYTES;
     const argv =
-      runtime.runInline && !request.fromFile
+      inline && runtime.runInline
         ? runtime.runInline(request.code)
         : runtime.runFile(`${SANDBOX_DIR}/${fileName}`);
     const collector = new OutputCollector({

@@ -17,8 +17,18 @@ export interface Sandbox {
   remove(): Promise<void>;
 }
 
-/** Creates, attaches to and starts a container; resolves once the agent inside has said hello. */
-export async function startSandbox(docker: Docker, spec: Docker.ContainerCreateOptions): Promise<Sandbox> {
+/** How long a started container may take to say hello before the start counts as failed. */
+const HELLO_TIMEOUT_MS = 30_000;
+
+/**
+ * Creates, attaches to and starts a container; resolves once the agent inside has said hello. On any failure or
+ * abort on the way, the container is removed before the error surfaces: nothing is left behind.
+ */
+export async function startSandbox(
+  docker: Docker,
+  spec: Docker.ContainerCreateOptions,
+  signal?: AbortSignal,
+): Promise<Sandbox> {
   let container: Docker.Container;
   try {
     container = await docker.createContainer(spec);
@@ -38,7 +48,7 @@ export async function startSandbox(docker: Docker, spec: Docker.ContainerCreateO
   try {
     const agent = await AgentConnection.attach(docker, container);
     await container.start();
-    await agent.ready();
+    await untilReady(agent, signal);
     return {
       id: container.id,
       agent,
@@ -63,5 +73,30 @@ export async function startSandbox(docker: Docker, spec: Docker.ContainerCreateO
     throw new Isol8Error("SANDBOX_FAILED", `Cannot start the sandbox: ${(cause as Error).message}`, {
       cause,
     });
+  }
+}
+
+async function untilReady(agent: AgentConnection, signal: AbortSignal | undefined): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  let onAbort: (() => void) | undefined;
+  const stop = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      const detail = agent.diagnosticText ? `: ${agent.diagnosticText}` : "";
+      reject(
+        new Isol8Error(
+          "SANDBOX_FAILED",
+          `The sandbox did not start within ${HELLO_TIMEOUT_MS / 1000} s${detail}`,
+        ),
+      );
+    }, HELLO_TIMEOUT_MS);
+    onAbort = () => reject(new Isol8Error("CANCELLED", "The execution was cancelled"));
+    if (signal?.aborted) onAbort();
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
+  try {
+    await Promise.race([agent.ready(), stop]);
+  } finally {
+    clearTimeout(timer);
+    if (onAbort) signal?.removeEventListener("abort", onAbort);
   }
 }

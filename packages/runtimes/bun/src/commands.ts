@@ -26,5 +26,5 @@ export function bunRunFile(file: string): string[] {
 }
 
 export function bunRunInline(code: string): string[] {
-  return ["bun", "--no-install", "--eval", code];
+  return ["bun", "--no-install", `--eval=${code}`];
 }

@@ -15,7 +15,9 @@ export function bunDockerfile(bun: NpmTarballPin, env: Record<string, string>): 
     `mkdir -p ${globalModules(BAKED_BUN_INSTALL)}`,
     "bun --version",
   ];
-  return ["USER root", `RUN ${steps.join(" \\\n    && ")}`, envInstruction(env), "USER sandbox", ""].join("\n");
+  return ["USER root", `RUN ${steps.join(" \\\n    && ")}`, envInstruction(env), "USER sandbox", ""].join(
+    "\n",
+  );
 }
 
 function envInstruction(env: Record<string, string>): string {

@@ -8,12 +8,14 @@ import type { NpmTarballPin } from "./npm-tarball.js";
 export const defaultBunPin: NpmTarballPin = {
   package: "@oven/bun-linux-x64-baseline",
   version: "1.4.5",
-  integrity: "sha512-s8yMwYcFnnrA178gji0gZbkE2WVDej/Ti1x770oPfihxyRxSMNhGhiAQNXV53aDeraZxksdvKV/RAdQBCd0qPA==",
+  integrity:
+    "sha512-s8yMwYcFnnrA178gji0gZbkE2WVDej/Ti1x770oPfihxyRxSMNhGhiAQNXV53aDeraZxksdvKV/RAdQBCd0qPA==",
 };
 
 /** The regular build, for hosts known to have AVX2: `bun({ bun: bunAvx2Pin })`. */
 export const bunAvx2Pin: NpmTarballPin = {
   package: "@oven/bun-linux-x64",
   version: "1.4.5",
-  integrity: "sha512-IWX9BELoGHAUtMonkeSaNaZwXzRk+oDw6Mk+HBFXd3KHYIBNBsIGRupMZPcgNoDbJpLu6gAJjIoIVPZtt1aJ1g==",
+  integrity:
+    "sha512-IWX9BELoGHAUtMonkeSaNaZwXzRk+oDw6Mk+HBFXd3KHYIBNBsIGRupMZPcgNoDbJpLu6gAJjIoIVPZtt1aJ1g==",
 };

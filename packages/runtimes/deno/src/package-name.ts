@@ -1,5 +1,5 @@
 // npm names (see the node runtime) and JSR names (@scope/name, lower-case letters, digits and dashes).
-const NPM_NAME = "(?:@[a-z0-9~-][a-z0-9._~-]*/)?[A-Za-z0-9~-][A-Za-z0-9._~-]*";
+const NPM_NAME = "(?:@[a-z0-9][a-z0-9._~-]*/)?[A-Za-z0-9][A-Za-z0-9._~-]*";
 const JSR_NAME = "@[a-z0-9-]+/[a-z0-9-]+";
 const RANGE = "[A-Za-z0-9.^~=+_-]+";
 // A subpath export, as in npm:preact@10/hooks or jsr:@std/path@1/posix.

@@ -16,7 +16,10 @@ export function nodeRunFile(file: string): string[] {
   return ["node", `--import=${ESM_HOOK}`, file];
 }
 
-/** Inline code is ESM, like the main.mjs it stands for; bare imports resolve from the working directory. */
+/**
+ * Inline code is ESM, like the main.mjs it stands for; bare imports resolve from the working directory. One argument
+ * (`--eval=…`), because node refuses `--eval` followed by code that starts with "-".
+ */
 export function nodeRunInline(code: string): string[] {
-  return ["node", "--input-type=module", "--eval", code];
+  return ["node", "--input-type=module", `--eval=${code}`];
 }

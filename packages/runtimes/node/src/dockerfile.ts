@@ -25,8 +25,8 @@ export function nodeDockerfile(node: NpmTarballPin, npm: NpmTarballPin, env: Rec
     `ln -s ../lib/node_modules/npm/bin/npx-cli.js ${BAKED_PREFIX}/bin/npx`,
     "rm /tmp/node.tgz /tmp/npm.tgz",
     `ln -s ${modules} /node_modules`,
-    `node --version`,
-    `npm --version`,
+    "node --version",
+    "npm --version",
   ];
   return [
     "USER root",

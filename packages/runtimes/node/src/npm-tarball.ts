@@ -11,7 +11,7 @@ export interface NpmTarballPin {
 }
 
 const REGISTRY = "https://registry.npmjs.org";
-const PACKAGE = /^(?:@[a-z0-9-~][a-z0-9-._~]*\/)?[a-z0-9-~][a-z0-9-._~]*$/;
+const PACKAGE = /^(?:@[a-z0-9][a-z0-9-._~]*\/)?[a-z0-9][a-z0-9-._~]*$/;
 const VERSION = /^[0-9]+\.[0-9]+\.[0-9]+(?:-[0-9A-Za-z.-]+)?$/;
 const SHA512_INTEGRITY = /^sha512-([A-Za-z0-9+/]{86}==)$/;
 
@@ -21,12 +21,15 @@ export function tarballUrl(pin: NpmTarballPin): string {
   return `${REGISTRY}/${pin.package}/-/${unscoped}-${pin.version}.tgz`;
 }
 
+const HINT =
+  "Copy version and integrity together from `npm view <package>@<version> version dist.integrity`.";
+
 /** The hex SHA-512 that `sha512sum` prints, from an integrity string. Throws RUNTIME_INVALID when malformed. */
 export function sha512Hex(integrity: string): string {
   const base64 = SHA512_INTEGRITY.exec(integrity)?.[1];
   if (!base64) {
     throw new Isol8Error("RUNTIME_INVALID", `"${integrity}" is not a sha512 integrity string`, {
-      hint: "Copy `dist.integrity` from `npm view <package>@<version> dist.integrity`.",
+      hint: HINT,
     });
   }
   return Buffer.from(base64, "base64").toString("hex");
@@ -34,13 +37,14 @@ export function sha512Hex(integrity: string): string {
 
 /** Checks that a pin can be written into a Dockerfile as is. Throws RUNTIME_INVALID naming the field. */
 export function checkPin(label: string, pin: NpmTarballPin): NpmTarballPin {
-  if (!PACKAGE.test(pin.package)) {
-    throw new Isol8Error("RUNTIME_INVALID", `${label}.package "${pin.package}" is not an npm package name`);
-  }
-  if (!VERSION.test(pin.version)) {
-    throw new Isol8Error("RUNTIME_INVALID", `${label}.version "${pin.version}" is not an exact version`);
-  }
-  sha512Hex(pin.integrity);
+  const problem = !PACKAGE.test(pin.package)
+    ? `${label}.package "${pin.package}" is not an npm package name`
+    : !VERSION.test(pin.version)
+      ? `${label}.version "${pin.version}" is not an exact version`
+      : !SHA512_INTEGRITY.test(pin.integrity)
+        ? `${label}.integrity "${pin.integrity}" is not a sha512 integrity string`
+        : undefined;
+  if (problem) throw new Isol8Error("RUNTIME_INVALID", problem, { hint: HINT });
   return pin;
 }
 

@@ -11,7 +11,7 @@ export function pythonDockerfile(pins: PythonPins, env: Record<string, string>):
     "RUN apt-get update \\",
     "    && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \\",
     `        python3=${pins.python3} python3-pip=${pins.pip} \\`,
-    "    && rm -rf /var/lib/apt/lists/* \\",
+    "    && apt-get clean && rm -rf /var/lib/apt/lists/* \\",
     `    && python3 -c 'import sys; sys.exit(sys.version_info[:2] != (${major}, ${minor}))'`,
     envInstruction(env),
     "USER sandbox",

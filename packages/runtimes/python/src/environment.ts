@@ -6,9 +6,9 @@ export const USER_BASE = "/sandbox/.local";
 
 /**
  * Environment of installs and runs. The CA variables matter because isol8 may sit behind a TLS-intercepting proxy:
- * pip reads PIP_CERT, `requests` (pip's vendored copy and the user's) reads REQUESTS_CA_BUNDLE, and OpenSSL users
- * such as `ssl`/`urllib` read SSL_CERT_FILE. Debian's pip already defaults to the system bundle; setting them keeps
- * that true for a pip that a user upgrades with `pip install --user pip`.
+ * pip reads PIP_CERT, the `requests` library REQUESTS_CA_BUNDLE, and OpenSSL users such as `ssl`/`urllib`
+ * SSL_CERT_FILE. Debian's pip already uses the system bundle (tested: it downloads without them); they keep that
+ * true for a pip from PyPI (`pip install --user pip`) and for the user's own `requests`, which bring certifi.
  */
 export const pythonEnv: Record<string, string> = {
   PYTHONUSERBASE: USER_BASE,

@@ -46,7 +46,9 @@ function checkPins(pins: PythonPins): PythonPins {
   const problems = [
     DEBIAN_VERSION.test(pins.python3) ? undefined : `pins.python3 "${pins.python3}" is not a Debian version`,
     DEBIAN_VERSION.test(pins.pip) ? undefined : `pins.pip "${pins.pip}" is not a Debian version`,
-    /^[0-9]+\.[0-9]+$/.test(pins.pythonMinor) ? undefined : `pins.pythonMinor "${pins.pythonMinor}" is not major.minor`,
+    /^[0-9]+\.[0-9]+$/.test(pins.pythonMinor)
+      ? undefined
+      : `pins.pythonMinor "${pins.pythonMinor}" is not major.minor`,
   ].filter((problem) => problem !== undefined);
   if (problems.length > 0) {
     throw new Isol8Error("RUNTIME_INVALID", `Python runtime options are invalid: ${problems.join("; ")}`, {
