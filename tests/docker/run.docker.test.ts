@@ -105,10 +105,7 @@ describe("isol8 run: bad input is refused before any container exists", () => {
     [["run", fixture("hello.py"), "-e", "print(1)"], /either a file or -e CODE, not both/],
     [["run", "-e", "1", "-r", "python", "--workdir", "/etc"], /Workdir "\/etc" is outside \/sandbox/],
     [["run", "-e", "1", "-r", "python", "--memory", "12parsecs"], /--memory "12parsecs" is not valid/],
-    [
-      ["run", "-e", "1", "-r", "python", "--install", "--index-url=http://x"],
-      /not a valid python package name/,
-    ],
+    [["run", "-e", "1", "-r", "python", "--install=--index-url=http://x"], /not a valid python package name/],
   ])("%j", async (args, message) => {
     const before = isol8Containers().length;
     const result = await runCli(args);

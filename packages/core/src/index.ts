@@ -31,6 +31,15 @@ export {
 export { canonicalJson, dependencyHash, normalizePackageList, stableHash } from "./hash.js";
 export { parseCpus, parseDuration, parsePositiveInt, parseSize } from "./limits.js";
 export { validatePackageName, validatePackageNames } from "./package-names.js";
+export {
+  checkPin,
+  downloadVerified,
+  envInstruction,
+  type NpmTarballPin,
+  sha512Hex,
+  tarballUrl,
+  validateNpmPackage,
+} from "./plugin-kit/index.js";
 export { createRuntimeRegistry, type RuntimeRegistry } from "./registry.js";
 export {
   defineRuntime,

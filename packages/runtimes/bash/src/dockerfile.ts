@@ -1,3 +1,4 @@
+import { envInstruction } from "@isol8/core";
 import { APT_INSTALL_SCRIPT } from "./apt-install-script.js";
 
 /** Name of the install script in the build context (see `contextFiles`). */
@@ -18,9 +19,4 @@ export function bashDockerfile(bashVersion: string, env: Record<string, string>)
     "USER sandbox",
     "",
   ].join("\n");
-}
-
-function envInstruction(env: Record<string, string>): string {
-  const pairs = Object.entries(env).map(([key, value]) => `${key}=${JSON.stringify(value)}`);
-  return `ENV ${pairs.join(" \\\n    ")}`;
 }

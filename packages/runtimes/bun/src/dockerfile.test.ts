@@ -1,7 +1,7 @@
+import { sha512Hex } from "@isol8/core";
 import { describe, expect, it } from "vitest";
 import { bunDockerfile } from "./dockerfile.js";
 import { bunEnv } from "./environment.js";
-import { sha512Hex } from "./npm-tarball.js";
 import { defaultBunPin } from "./pins.js";
 
 describe("bunDockerfile", () => {

@@ -1,5 +1,5 @@
+import { downloadVerified, envInstruction, type NpmTarballPin } from "@isol8/core";
 import { BAKED_BUN_INSTALL, globalModules } from "./environment.js";
-import { downloadVerified, type NpmTarballPin } from "./npm-tarball.js";
 
 /**
  * The fragment over isol8:base: the verified Bun tarball, and an empty baked-packages folder so that NODE_PATH
@@ -18,9 +18,4 @@ export function bunDockerfile(bun: NpmTarballPin, env: Record<string, string>): 
   return ["USER root", `RUN ${steps.join(" \\\n    && ")}`, envInstruction(env), "USER sandbox", ""].join(
     "\n",
   );
-}
-
-function envInstruction(env: Record<string, string>): string {
-  const pairs = Object.entries(env).map(([key, value]) => `${key}=${JSON.stringify(value)}`);
-  return `ENV ${pairs.join(" \\\n    ")}`;
 }

@@ -1,13 +1,17 @@
-import { defineRuntime, type RuntimeDefinition } from "@isol8/core";
+import {
+  checkPin,
+  defineRuntime,
+  type NpmTarballPin,
+  type RuntimeDefinition,
+  validateNpmPackage,
+} from "@isol8/core";
 import { bunBake, bunInstall, bunRunFile, bunRunInline } from "./commands.js";
 import { bunDockerfile } from "./dockerfile.js";
 import { bunEnv, bunPath, RUNTIME_BUN_INSTALL } from "./environment.js";
-import { checkPin, type NpmTarballPin } from "./npm-tarball.js";
-import { validateNpmPackage } from "./package-name.js";
 import { defaultBunPin } from "./pins.js";
 
-export type { NpmTarballPin } from "./npm-tarball.js";
-export { validateNpmPackage } from "./package-name.js";
+export type { NpmTarballPin } from "@isol8/core";
+export { validateNpmPackage } from "@isol8/core";
 export { bunAvx2Pin, defaultBunPin } from "./pins.js";
 
 export interface BunOptions {

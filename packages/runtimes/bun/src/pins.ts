@@ -1,4 +1,4 @@
-import type { NpmTarballPin } from "./npm-tarball.js";
+import type { NpmTarballPin } from "@isol8/core";
 
 /**
  * Bun's "baseline" build, the default: it needs no AVX2, so the image also runs on older x86-64 CPUs and on

@@ -1,7 +1,7 @@
+import { sha512Hex } from "@isol8/core";
 import { describe, expect, it } from "vitest";
 import { denoDockerfile } from "./dockerfile.js";
 import { denoEnv } from "./environment.js";
-import { sha512Hex } from "./npm-tarball.js";
 import { defaultDenoPin } from "./pins.js";
 
 describe("denoDockerfile", () => {

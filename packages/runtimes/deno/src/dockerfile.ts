@@ -1,6 +1,6 @@
+import { downloadVerified, envInstruction, type NpmTarballPin } from "@isol8/core";
 import { DENO_SCRIPT } from "./deno-script.js";
 import { BAKED_DENO_DIR } from "./environment.js";
-import { downloadVerified, type NpmTarballPin } from "./npm-tarball.js";
 
 /** Name of the wrapper script in the build context (see `contextFiles`). */
 export const DENO_SCRIPT_CONTEXT = "isol8-deno";
@@ -26,9 +26,4 @@ export function denoDockerfile(deno: NpmTarballPin, env: Record<string, string>)
     "USER sandbox",
     "",
   ].join("\n");
-}
-
-function envInstruction(env: Record<string, string>): string {
-  const pairs = Object.entries(env).map(([key, value]) => `${key}=${JSON.stringify(value)}`);
-  return `ENV ${pairs.join(" \\\n    ")}`;
 }

@@ -1,13 +1,12 @@
-import { defineRuntime, type RuntimeDefinition } from "@isol8/core";
+import { checkPin, defineRuntime, type NpmTarballPin, type RuntimeDefinition } from "@isol8/core";
 import { denoBake, denoInstall, denoRunFile, denoRunInline } from "./commands.js";
 import { denoScript } from "./deno-script.js";
 import { DENO_SCRIPT_CONTEXT, denoDockerfile } from "./dockerfile.js";
 import { denoEnv, RUNTIME_DENO_DIR } from "./environment.js";
-import { checkPin, type NpmTarballPin } from "./npm-tarball.js";
 import { validateDenoPackage } from "./package-name.js";
 import { defaultDenoPin } from "./pins.js";
 
-export type { NpmTarballPin } from "./npm-tarball.js";
+export type { NpmTarballPin } from "@isol8/core";
 export { validateDenoPackage } from "./package-name.js";
 export { defaultDenoPin } from "./pins.js";
 

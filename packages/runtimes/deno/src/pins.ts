@@ -1,4 +1,4 @@
-import type { NpmTarballPin } from "./npm-tarball.js";
+import type { NpmTarballPin } from "@isol8/core";
 
 /** Deno's own npm package of the glibc build (bookworm has glibc 2.36). */
 export const defaultDenoPin: NpmTarballPin = {

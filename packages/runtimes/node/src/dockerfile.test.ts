@@ -1,7 +1,7 @@
+import { sha512Hex } from "@isol8/core";
 import { describe, expect, it } from "vitest";
 import { nodeDockerfile } from "./dockerfile.js";
 import { nodeEnv } from "./environment.js";
-import { sha512Hex } from "./npm-tarball.js";
 import { defaultNodePin, defaultNpmPin } from "./pins.js";
 
 describe("nodeDockerfile", () => {

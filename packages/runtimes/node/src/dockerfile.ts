@@ -1,7 +1,7 @@
+import { downloadVerified, envInstruction, type NpmTarballPin } from "@isol8/core";
 import { BAKED_PREFIX } from "./environment.js";
 import { ESM_HOOK } from "./esm-hook.js";
 import { INSTALL_SCRIPT } from "./install-script.js";
-import { downloadVerified, type NpmTarballPin } from "./npm-tarball.js";
 
 /** Names of the files the fragment copies from the build context (see `contextFiles`). */
 export const INSTALL_SCRIPT_CONTEXT = "isol8-npm-install";
@@ -38,9 +38,4 @@ export function nodeDockerfile(node: NpmTarballPin, npm: NpmTarballPin, env: Rec
     "USER sandbox",
     "",
   ].join("\n");
-}
-
-function envInstruction(env: Record<string, string>): string {
-  const pairs = Object.entries(env).map(([key, value]) => `${key}=${JSON.stringify(value)}`);
-  return `ENV ${pairs.join(" \\\n    ")}`;
 }

@@ -39,3 +39,12 @@ describe("node()", () => {
     );
   });
 });
+
+describe("package names", () => {
+  it("runs npm's rule after core's generic check", async () => {
+    const { validatePackageName } = await import("@isol8/core");
+    const runtime = node();
+    expect(() => validatePackageName(runtime, "@scope/pkg@^1")).not.toThrow();
+    expect(() => validatePackageName(runtime, "user/repo")).toThrow(/not a valid node package name/);
+  });
+});

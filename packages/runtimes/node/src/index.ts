@@ -1,15 +1,19 @@
-import { defineRuntime, type RuntimeDefinition } from "@isol8/core";
+import {
+  checkPin,
+  defineRuntime,
+  type NpmTarballPin,
+  type RuntimeDefinition,
+  validateNpmPackage,
+} from "@isol8/core";
 import { nodeBake, nodeInstall, nodeRunFile, nodeRunInline } from "./commands.js";
 import { ESM_HOOK_CONTEXT, INSTALL_SCRIPT_CONTEXT, nodeDockerfile } from "./dockerfile.js";
 import { nodeEnv, nodePath, RUNTIME_PREFIX } from "./environment.js";
 import { esmHook } from "./esm-hook.js";
 import { installScript } from "./install-script.js";
-import { checkPin, type NpmTarballPin } from "./npm-tarball.js";
-import { validateNpmPackage } from "./package-name.js";
 import { defaultNodePin, defaultNpmPin } from "./pins.js";
 
-export type { NpmTarballPin } from "./npm-tarball.js";
-export { validateNpmPackage } from "./package-name.js";
+export type { NpmTarballPin } from "@isol8/core";
+export { validateNpmPackage } from "@isol8/core";
 export { defaultNodePin, defaultNpmPin } from "./pins.js";
 
 export interface NodeOptions {

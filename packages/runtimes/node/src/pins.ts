@@ -1,4 +1,4 @@
-import type { NpmTarballPin } from "./npm-tarball.js";
+import type { NpmTarballPin } from "@isol8/core";
 
 /**
  * Node.js 24 "Krypton", the active LTS line (`process.release.lts`); 26.x is newer but not yet LTS in the registry.

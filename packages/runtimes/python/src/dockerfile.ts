@@ -1,3 +1,4 @@
+import { envInstruction } from "@isol8/core";
 import type { PythonPins } from "./pins.js";
 
 /**
@@ -17,9 +18,4 @@ export function pythonDockerfile(pins: PythonPins, env: Record<string, string>):
     "USER sandbox",
     "",
   ].join("\n");
-}
-
-function envInstruction(env: Record<string, string>): string {
-  const pairs = Object.entries(env).map(([key, value]) => `${key}=${JSON.stringify(value)}`);
-  return `ENV ${pairs.join(" \\\n    ")}`;
 }

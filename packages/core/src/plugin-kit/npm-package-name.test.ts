@@ -1,7 +1,5 @@
-import { validatePackageName } from "@isol8/core";
 import { describe, expect, it } from "vitest";
-import node from "./index.js";
-import { validateNpmPackage } from "./package-name.js";
+import { validateNpmPackage } from "./npm-package-name.js";
 
 describe("validateNpmPackage", () => {
   it.each([
@@ -39,11 +37,5 @@ describe("validateNpmPackage", () => {
     ["pkg@", /expected an npm name/],
   ])("refuses %s", (name, reason) => {
     expect(validateNpmPackage(name)).toMatch(reason);
-  });
-
-  it("runs after core's generic check", () => {
-    const runtime = node();
-    expect(() => validatePackageName(runtime, "@scope/pkg@^1")).not.toThrow();
-    expect(() => validatePackageName(runtime, "user/repo")).toThrow(/not a valid node package name/);
   });
 });

@@ -1,4 +1,4 @@
-import { Isol8Error } from "@isol8/core";
+import { Isol8Error } from "../errors.js";
 
 /** A package from the npm registry, pinned by version and by the registry's `dist.integrity`. */
 export interface NpmTarballPin {
