@@ -1,11 +1,14 @@
-import type {
-  ExecuteOptions,
-  ExecutionEvent,
-  ExecutionRequestInput,
-  ExecutionResult,
-  RuntimeRegistry,
-  SandboxEngine,
+import {
+  type ExecuteOptions,
+  type ExecutionEvent,
+  type ExecutionRequestInput,
+  type ExecutionResult,
+  type LimitsInput,
+  limitsSchema,
+  type RuntimeRegistry,
+  type SandboxEngine,
 } from "@isol8/core";
+import type Docker from "dockerode";
 import { locateDockerAssets } from "./assets.js";
 import { type CleanupReport, cleanupResources, findLeftovers, type Leftovers } from "./cleanup.js";
 import { assertEngineAvailable, createDockerClient, type DockerConnectionOptions } from "./client.js";
@@ -13,7 +16,10 @@ import { eventStream } from "./event-stream.js";
 import type { BuildProgress } from "./images/build-image.js";
 import type { ImageReport } from "./images/ensure-image.js";
 import { createImageManager, type SetupOptions } from "./images/image-manager.js";
+import { SandboxPool } from "./pool/sandbox-pool.js";
+import { containerSpec } from "./sandbox/container-spec.js";
 import { executeInSandbox } from "./sandbox/execute.js";
+import { startSandbox } from "./sandbox/sandbox.js";
 import { loadSeccompProfile } from "./sandbox/seccomp.js";
 
 export interface DockerEngineOptions {
@@ -31,6 +37,17 @@ export interface DockerEngineOptions {
   assetsDir?: string;
   /** Build output, line by line (image builds can take minutes). */
   onBuildProgress?: (progress: BuildProgress) => void;
+  /**
+   * Pre-started sandboxes per kind (image, limits, network), so executions skip the container start. Each sandbox
+   * still serves exactly one execution. @default { size: 0 } (off)
+   */
+  pool?: { size: number; idleTimeoutMs?: number };
+}
+
+/** What to pre-start sandboxes for: the runtime and the limits its executions will ask for. */
+export interface PrewarmRequest {
+  runtime: string;
+  limits?: LimitsInput;
 }
 
 export interface DockerEngine extends SandboxEngine {
@@ -44,6 +61,8 @@ export interface DockerEngine extends SandboxEngine {
   cleanup(leftovers: Leftovers): Promise<CleanupReport>;
   /** Fails with ENGINE_UNAVAILABLE when no engine answers. */
   ping(): Promise<void>;
+  /** Fills the pool for executions like this one (no-op without a pool); resolves once they are ready. */
+  prewarm(request: PrewarmRequest): Promise<void>;
 }
 
 /** The Docker implementation of isol8's sandbox engine. */
@@ -64,7 +83,19 @@ export function createDockerEngine(options: DockerEngineOptions): DockerEngine {
     const settled = work.catch(() => undefined).finally(() => pending.delete(settled));
     pending.add(settled);
   };
-  const context = { docker, runtimes: options.runtimes, images, seccompProfile: loadSeccompProfile, track };
+  const pool = new SandboxPool(
+    (spec, signal) => startSandbox(docker, spec, signal),
+    { size: options.pool?.size ?? 0, idleTimeoutMs: options.pool?.idleTimeoutMs ?? 300_000 },
+    track,
+  );
+  const context = {
+    docker,
+    runtimes: options.runtimes,
+    images,
+    seccompProfile: loadSeccompProfile,
+    track,
+    acquire: (spec: Docker.ContainerCreateOptions, signal?: AbortSignal) => pool.acquire(spec, signal),
+  };
   let checked: Promise<void> | undefined;
   const ready = () => {
     checked ??= assertEngineAvailable(docker).catch((error: unknown) => {
@@ -100,7 +131,20 @@ export function createDockerEngine(options: DockerEngineOptions): DockerEngine {
     },
     cleanup: (leftovers) => cleanupResources(docker, leftovers),
     ping: ready,
+    async prewarm(request) {
+      await ready();
+      const runtime = options.runtimes.get(request.runtime);
+      const spec = containerSpec({
+        image: await images.runtimeImage(runtime),
+        runtime: runtime.name,
+        limits: limitsSchema.parse(request.limits ?? {}),
+        seccompProfile: await loadSeccompProfile(),
+        networkMode: "none",
+      });
+      await pool.prewarm(spec);
+    },
     async close() {
+      await pool.close();
       while (pending.size > 0) await Promise.all([...pending]);
     },
   };

@@ -1,6 +1,11 @@
 export type { CleanupReport, Leftovers } from "./cleanup.js";
 export type { DockerConnectionOptions } from "./client.js";
-export { createDockerEngine, type DockerEngine, type DockerEngineOptions } from "./engine.js";
+export {
+  createDockerEngine,
+  type DockerEngine,
+  type DockerEngineOptions,
+  type PrewarmRequest,
+} from "./engine.js";
 export type { BuildProgress } from "./images/build-image.js";
 export type { ImageReport, ImageStatus } from "./images/ensure-image.js";
 export type { SetupOptions } from "./images/image-manager.js";

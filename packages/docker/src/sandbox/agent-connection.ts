@@ -76,6 +76,11 @@ export class AgentConnection {
     await this.next((frame) => frame.type === "hello");
   }
 
+  /** False once the connection ended (the container stopped or was killed). */
+  get alive(): boolean {
+    return this.endedError === undefined;
+  }
+
   /** What the agent wrote to its stderr, for error messages. */
   get diagnosticText(): string {
     return this.diagnostics.join("").trim();
