@@ -1,5 +1,6 @@
 import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
+import { PathOrderSequencer } from "./tests/docker/sequencer.js";
 
 const src = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 
@@ -18,6 +19,9 @@ const alias = {
 export default defineConfig({
   resolve: { alias },
   test: {
+    // Vitest takes the sequencer from here only, for every project: files in path order, `zz-*` files last (the
+    // docker project's zz-cleanup removes every isol8 image, so it must follow everything that uses them).
+    sequence: { sequencer: PathOrderSequencer },
     projects: [
       {
         resolve: { alias },

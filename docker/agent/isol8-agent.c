@@ -404,7 +404,11 @@ static uint32_t oom_kills(void) {
   return 0;
 }
 
+/* Kept-alive sandboxes (sessions) end themselves after this long without a request and with nothing running. */
+static long long idle_ms, last_request_ms;
+
 static void finish_command(void) {
+  last_request_ms = now_ms();
   for (int i = 0; i < FINAL_DRAIN_CHUNKS; i++) {
     int got = forward(&cmd.out, 'O');
     got |= forward(&cmd.err, 'E');
@@ -450,6 +454,7 @@ static void read_host(void) {
   ssize_t n = read(0, buf, sizeof buf);
   if (n < 0 && (errno == EINTR || errno == EAGAIN)) return;
   if (n <= 0) quit(0);
+  last_request_ms = now_ms();
   for (size_t i = 0; i < (size_t)n;) {
     if (headlen < 5) {
       head[headlen++] = buf[i++];
@@ -499,6 +504,9 @@ int main(void) {
     perror("isol8-agent: signalfd");
     return 2;
   }
+  const char *idle = getenv("ISOL8_IDLE_TIMEOUT_MS");
+  idle_ms = idle ? atoll(idle) : 0;
+  last_request_ms = now_ms();
   send_frame('H', VERSION, strlen(VERSION));
   for (;;) {
     struct pollfd p[5] = {{sigfd, POLLIN, 0}, {0, POLLIN, 0}, {cmd.out, POLLIN, 0}, {cmd.err, POLLIN, 0},
@@ -507,6 +515,10 @@ int main(void) {
     if (cmd.pid && cmd.exited) {
       long long left = cmd.deadline - now_ms();
       timeout = left < 0 ? 0 : (int)left;
+    } else if (!cmd.pid && idle_ms > 0) {
+      long long left = last_request_ms + idle_ms - now_ms();
+      if (left <= 0) quit(0);
+      timeout = left > 60000 ? 60000 : (int)left;
     }
     if (poll(p, 5, timeout) < 0 && errno != EINTR) {
       perror("isol8-agent: poll");

@@ -4,6 +4,7 @@ import { buildCommand } from "./commands/build.js";
 import { cleanupCommand } from "./commands/cleanup.js";
 import { configCommand } from "./commands/config.js";
 import { runCommand } from "./commands/run.js";
+import { sessionsCommand } from "./commands/sessions.js";
 import { setupCommand } from "./commands/setup.js";
 import { reportError } from "./report-error.js";
 import { VERSION } from "./version.js";
@@ -26,8 +27,9 @@ export async function main(argv: string[]): Promise<number> {
       .command(buildCommand(setExitCode))
       .command(configCommand(setExitCode))
       .command(cleanupCommand(setExitCode))
+      .command(sessionsCommand(setExitCode))
       .option("config", { type: "string", describe: "Path of isol8.config.json", global: true })
-      .demandCommand(1, "Name a command: run, setup, build, config or cleanup.")
+      .demandCommand(1, "Name a command: run, setup, build, config, cleanup or sessions.")
       .strict()
       .version(VERSION)
       .help()

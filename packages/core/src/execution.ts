@@ -94,6 +94,8 @@ export const executionRequestSchema = z.object({
   files: z.array(sandboxFileSchema).default([]),
   limits: limitsSchema.default(limitsSchema.parse({})),
   network: networkPolicySchema.default(networkPolicySchema.parse({})),
+  /** Paths (under /sandbox) to bring back after the run, in `result.files`. @default [] */
+  download: z.array(z.string().min(1)).default([]),
   /** Keep the container after the run, for debugging. @default false */
   persist: z.boolean().default(false),
 });
@@ -110,6 +112,16 @@ export interface ExecutionDurations {
   installMs: number;
   /** The user's program. */
   runMs: number;
+}
+
+/** A file brought back from /sandbox after the run. */
+export interface DownloadedFile {
+  /** The path as requested. */
+  path: string;
+  /** Its bytes, when it could be read. */
+  content?: Uint8Array;
+  /** Why it could not be read (missing, a directory, a symlink leading out of /sandbox, …). */
+  error?: string;
 }
 
 /** What happened, honestly. */
@@ -131,6 +143,8 @@ export interface ExecutionResult {
   image: string;
   /** Packages installed at run time (empty when the image had them all). */
   installed: string[];
+  /** The files named in `download`, in the same order. */
+  files: DownloadedFile[];
   /** Id of the kept container, when persist was asked for. */
   containerId: string | undefined;
 }

@@ -14,6 +14,7 @@ export {
 export type { ExecuteOptions, SandboxEngine } from "./engine.js";
 export { Isol8Error, type Isol8ErrorCode, type Isol8ErrorOptions, isIsol8Error } from "./errors.js";
 export {
+  type DownloadedFile,
   type ExecutionDurations,
   type ExecutionEvent,
   type ExecutionRequest,

@@ -21,6 +21,7 @@ import { containerSpec } from "./sandbox/container-spec.js";
 import { executeInSandbox } from "./sandbox/execute.js";
 import { startSandbox } from "./sandbox/sandbox.js";
 import { loadSeccompProfile } from "./sandbox/seccomp.js";
+import { createSessions, type Session, type SessionInfo, type SessionOptions } from "./sessions/sessions.js";
 
 export interface DockerEngineOptions {
   /** The runtimes this engine can run (built-ins plus third-party plugins). */
@@ -61,6 +62,12 @@ export interface DockerEngine extends SandboxEngine {
   cleanup(leftovers: Leftovers): Promise<CleanupReport>;
   /** Fails with ENGINE_UNAVAILABLE when no engine answers. */
   ping(): Promise<void>;
+  /** The running session of that name, or a new one: one container kept across executions. */
+  session(name: string, options: SessionOptions): Promise<Session>;
+  /** Sessions that exist (running or idled out but not yet removed). */
+  listSessions(): Promise<SessionInfo[]>;
+  /** Ends a session and removes its container; false when there was none. */
+  stopSession(name: string): Promise<boolean>;
   /** Fills the pool for executions like this one (no-op without a pool); resolves once they are ready. */
   prewarm(request: PrewarmRequest): Promise<void>;
 }
@@ -96,6 +103,7 @@ export function createDockerEngine(options: DockerEngineOptions): DockerEngine {
     track,
     acquire: (spec: Docker.ContainerCreateOptions, signal?: AbortSignal) => pool.acquire(spec, signal),
   };
+  const sessions = createSessions(context);
   let checked: Promise<void> | undefined;
   const ready = () => {
     checked ??= assertEngineAvailable(docker).catch((error: unknown) => {
@@ -131,6 +139,18 @@ export function createDockerEngine(options: DockerEngineOptions): DockerEngine {
     },
     cleanup: (leftovers) => cleanupResources(docker, leftovers),
     ping: ready,
+    async session(name, sessionOptions) {
+      await ready();
+      return sessions.open(name, sessionOptions);
+    },
+    async listSessions() {
+      await ready();
+      return sessions.list();
+    },
+    async stopSession(name) {
+      await ready();
+      return sessions.stop(name);
+    },
     async prewarm(request) {
       await ready();
       const runtime = options.runtimes.get(request.runtime);

@@ -11,3 +11,4 @@ export type { ImageReport, ImageStatus } from "./images/ensure-image.js";
 export type { SetupOptions } from "./images/image-manager.js";
 export { customImageTag } from "./images/image-plan.js";
 export { LABELS } from "./labels.js";
+export type { Session, SessionInfo, SessionOptions } from "./sessions/sessions.js";

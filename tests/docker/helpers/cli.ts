@@ -1,9 +1,12 @@
 import { spawn } from "node:child_process";
-import { fileURLToPath } from "node:url";
+import { createRequire } from "node:module";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { useHostCaBundle } from "./host-ca.js";
 
 const root = fileURLToPath(new URL("../../../", import.meta.url));
 const bin = fileURLToPath(new URL("../../../packages/cli/src/bin.ts", import.meta.url));
+// By location, not by name: Node resolves `--import tsx` from the working directory, which may be outside the repo.
+const tsx = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
 
 export interface CliResult {
   code: number | null;
@@ -19,7 +22,7 @@ export function runCli(
 ): Promise<CliResult> {
   useHostCaBundle();
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", bin, ...args], {
+    const child = spawn(process.execPath, ["--import", tsx, bin, ...args], {
       cwd: options.cwd ?? root,
       env: { ...process.env, ...options.env },
       stdio: ["pipe", "pipe", "pipe"],

@@ -4,6 +4,8 @@ import type { RunArguments } from "../commands/run.js";
 import { EXIT } from "../exit-codes.js";
 import { resolveCodeSource } from "./code-source.js";
 import { createCliContext } from "./context.js";
+import { hintsFor } from "./hints.js";
+import { readLocalDirectory, writeDownloads } from "./local-files.js";
 import { parseAssignments, parseLimitFlags, splitList } from "./parse-flags.js";
 import { endProgressLine } from "./progress.js";
 
@@ -14,6 +16,9 @@ export async function runAction(args: RunArguments): Promise<number> {
   const limitFlags = parseLimitFlags(args);
   const env = parseAssignments(args.env, "--env");
   const secrets = parseAssignments(args.secret, "--secret");
+  // The config's dependencies are the packages every run of that runtime needs: with them baked by `isol8 setup`,
+  // the custom image covers the run and nothing is installed; without, they are installed like --install.
+  const packages = [...(loaded.config.dependencies[source.runtime] ?? []), ...splitList(args.install)];
   const streaming = args.stream && !args.json;
   const toTerminal = streaming && args.out === undefined;
 
@@ -21,15 +26,23 @@ export async function runAction(args: RunArguments): Promise<number> {
   const onSignal = () => abort.abort();
   process.once("SIGINT", onSignal);
   process.once("SIGTERM", onSignal);
+  const files = args.files === undefined ? [] : await readLocalDirectory(args.files);
   let result: ExecutionResult;
   try {
-    result = await engine.execute(
+    const session = args.session
+      ? await engine.session(args.session, {
+          runtime: source.runtime,
+          limits: mergeLimits(loaded.config, limitFlags),
+        })
+      : undefined;
+    const execute = session ? session.execute.bind(session) : engine.execute.bind(engine);
+    result = await execute(
       {
         runtime: source.runtime,
         code: source.code,
         fileName: source.fileName,
         fromFile: source.fromFile,
-        install: splitList(args.install),
+        install: packages,
         image: args.image,
         allowForeignImage: args.forceImage,
         env,
@@ -39,6 +52,8 @@ export async function runAction(args: RunArguments): Promise<number> {
         limits: mergeLimits(loaded.config, limitFlags),
         network: mergeNetworkPolicy(loaded.config, {}),
         persist: args.persist,
+        files,
+        download: args.download,
       },
       {
         signal: abort.signal,
@@ -50,6 +65,7 @@ export async function runAction(args: RunArguments): Promise<number> {
         },
       },
     );
+    session?.detach();
   } finally {
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);
@@ -57,14 +73,25 @@ export async function runAction(args: RunArguments): Promise<number> {
   }
 
   if (args.out !== undefined) await writeFile(args.out, result.stdout);
+  const downloadProblems = await writeDownloads(result.files, args.downloadDir ?? ".");
   if (args.json) {
-    process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify(jsonResult(result), null, 2)}\n`);
   } else {
     if (!streaming) {
       if (args.out === undefined) process.stdout.write(result.stdout);
       process.stderr.write(result.stderr);
     }
-    for (const note of notes(result, args)) process.stderr.write(`[isol8] ${note}\n`);
+    for (const note of [...notes(result, args), ...downloadProblems])
+      process.stderr.write(`[isol8] ${note}\n`);
+    const hints = hintsFor({
+      runtime: source.runtime,
+      exitCode: result.exitCode,
+      stderr: result.stderr,
+      installMs: result.durations.installMs,
+      installed: result.installed,
+      packages: { ...loaded.config.dependencies, [source.runtime]: packages },
+    });
+    for (const hint of hints) process.stderr.write(`[isol8] hint: ${hint}\n`);
   }
   if (result.timedOut) return EXIT.timedOut;
   if (result.oomKilled) return EXIT.outOfMemory;
@@ -79,4 +106,12 @@ function notes(result: ExecutionResult, args: RunArguments): string[] {
   if (result.truncated) list.push("output truncated at the --max-output cap; the program was stopped there");
   if (result.containerId) list.push(`container kept: ${result.containerId} (remove it with isol8 cleanup)`);
   return list;
+}
+
+/** The result for --json: downloaded bytes are written to files, so only their size and any error are listed. */
+function jsonResult(result: ExecutionResult): unknown {
+  return {
+    ...result,
+    files: result.files.map(({ path, content, error }) => ({ path, bytes: content?.length, error })),
+  };
 }

@@ -22,6 +22,10 @@ export interface RunArguments {
   json: boolean;
   stream: boolean;
   persist: boolean;
+  session?: string;
+  files?: string;
+  download: string[];
+  downloadDir?: string;
   config?: string;
 }
 
@@ -99,6 +103,24 @@ export function runCommand(setExitCode: (code: number) => void): CommandModule<o
           type: "boolean",
           default: true,
           describe: "Stream output live (--no-stream prints it when the program ends)",
+        })
+        .option("session", {
+          type: "string",
+          describe: "Run in the named persistent session: files and installed packages stay between runs",
+        })
+        .option("files", {
+          type: "string",
+          describe: "Copy this local folder into /sandbox first (skips .git and node_modules)",
+        })
+        .option("download", {
+          type: "string",
+          array: true,
+          default: [],
+          describe: "Bring this /sandbox path back after the run (repeatable)",
+        })
+        .option("download-dir", {
+          type: "string",
+          describe: "Where --download writes, keeping paths relative to /sandbox [default: .]",
         })
         .option("persist", {
           type: "boolean",

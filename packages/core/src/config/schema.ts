@@ -108,7 +108,8 @@ export const configFileSchema = z
   .strictObject({
     $schema: z.string().meta({ description: "Where editors find this schema; isol8 ignores it." }),
     dependencies: z.record(runtimeName, packageList).meta({
-      description: "Packages to bake into a custom image per runtime (`isol8 build`).",
+      description:
+        "Packages every run of a runtime gets, per runtime; `isol8 setup` bakes them into a custom image.",
     }),
     defaults: defaultsSchema,
     extraCaCertificates: z.array(z.string().min(1)).meta({

@@ -1,6 +1,7 @@
 import { Isol8Error } from "@isol8/core";
 import type Docker from "dockerode";
 import { type BuildContextFiles, packBuildContext } from "./build-context.js";
+import { createBuildLeftoverTracker, removeBuildLeftovers } from "./build-leftovers.js";
 
 export interface BuildProgress {
   /** The image being built ("isol8:python"). */
@@ -26,13 +27,15 @@ interface BuildMessage {
 }
 
 /**
- * Builds one image. On failure the tag is left where it was (the engine only moves a tag after success), and the
- * error quotes the failing step and the last lines of its output.
+ * Builds one image. On failure the tag is left where it was (the engine only moves a tag after success), the
+ * untagged images the failed build committed are removed, and the error quotes the failing step and the last lines
+ * of its output.
  */
 export async function buildImage(docker: Docker, options: BuildImageOptions): Promise<string> {
   const context = packBuildContext(options.files);
   const recent: string[] = [];
   let currentStep = "";
+  const leftovers = createBuildLeftoverTracker();
   const stream = await docker.buildImage(context, {
     t: options.tag,
     labels: options.labels,
@@ -52,22 +55,30 @@ export async function buildImage(docker: Docker, options: BuildImageOptions): Pr
           const trimmed = line.trimEnd();
           if (trimmed === "") continue;
           if (/^Step \d+\/\d+ :/.test(trimmed)) currentStep = trimmed;
+          leftovers.line(trimmed);
           recent.push(trimmed);
           if (recent.length > 25) recent.shift();
           options.onProgress?.({ image: options.tag, line: trimmed });
         }
       },
     );
-  }).catch((cause: unknown) => {
+  }).catch(async (cause: unknown) => {
+    await discard(docker, leftovers.created());
     throw buildFailed(options.tag, String((cause as Error).message ?? cause), currentStep, recent, cause);
   });
 
   const failure = messages.find((message) => message.error);
   if (failure) {
+    await discard(docker, leftovers.created());
     throw buildFailed(options.tag, failure.errorDetail?.message ?? failure.error ?? "", currentStep, recent);
   }
   const image = await docker.getImage(options.tag).inspect();
   return image.Id;
+}
+
+/** Best effort: the build error is what the user must see, not a failure to tidy up after it. */
+async function discard(docker: Docker, ids: string[]): Promise<void> {
+  await removeBuildLeftovers(docker, ids).catch(() => undefined);
 }
 
 function buildFailed(

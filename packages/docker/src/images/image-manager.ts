@@ -3,6 +3,7 @@ import { Isol8Error, normalizePackageList, type RuntimeDefinition, type RuntimeR
 import type Docker from "dockerode";
 import { LABELS } from "../labels.js";
 import type { BuildProgress } from "./build-image.js";
+import { type CustomImageCandidate, chooseCustomImage } from "./choose-image.js";
 import { type EnsureImageOptions, ensureImage, type ImageReport } from "./ensure-image.js";
 import { basePlan, type CaCertificate, customPlan, type ImagePlan, runtimePlan } from "./image-plan.js";
 import { findImage, listManagedImages, removeSupersededImages } from "./image-store.js";
@@ -117,38 +118,33 @@ export function createImageManager(options: ImageManagerOptions) {
 
   /**
    * Picks the image for a run: a custom image whose packages cover the request (an exact match first, else the
-   * smallest superset), else the runtime image with every package left to install.
+   * smallest superset), else the custom image holding the most of them with the rest left to install, else the
+   * runtime image with every package left to install. Only images under setup's tag scheme
+   * (`<repository>:<runtime>-custom-<hash12>`) take part: an image built with `isol8 build --tag` is the user's to
+   * name with `--image`, and picking it silently would tie runs to an image that may be retagged or pushed.
    */
   async function resolve(runtime: RuntimeDefinition, packages: readonly string[]): Promise<ResolvedImage> {
     const wanted = normalizePackageList(packages);
-    if (wanted.length > 0) {
-      const candidates = await listManagedImages(docker, {
-        [LABELS.kind]: "custom",
-        [LABELS.runtime]: runtime.name,
-        [LABELS.repository]: repository,
-      });
-      const covering = candidates
-        .map((image) => ({ image, baked: parseDependencies(image.labels[LABELS.dependencies]) }))
-        .filter(({ image, baked }) => image.tags.length > 0 && wanted.every((name) => baked.includes(name)))
-        .sort((a, b) => a.baked.length - b.baked.length || b.image.createdAt - a.image.createdAt);
-      const best = covering[0];
-      if (best?.image.tags[0]) return { tag: best.image.tags[0], missing: [] };
-      const partial = candidates
-        .map((image) => ({ image, baked: parseDependencies(image.labels[LABELS.dependencies]) }))
-        .filter(
-          ({ image, baked }) =>
-            image.tags.length > 0 && baked.length > 0 && baked.every((n) => wanted.includes(n)),
-        )
-        .sort((a, b) => b.baked.length - a.baked.length);
-      const largest = partial[0];
-      if (largest?.image.tags[0]) {
-        return {
-          tag: largest.image.tags[0],
-          missing: wanted.filter((name) => !largest.baked.includes(name)),
-        };
-      }
-    }
+    const chosen =
+      wanted.length > 0 ? chooseCustomImage(wanted, await customImages(runtime.name)) : undefined;
+    if (chosen) return chosen;
     return { tag: await runtimeImage(runtime), missing: wanted };
+  }
+
+  /** Setup's custom images of a runtime, each with its scheme tag and baked packages. */
+  async function customImages(runtime: string): Promise<CustomImageCandidate[]> {
+    const prefix = `${repository}:${runtime}-custom-`;
+    const images = await listManagedImages(docker, {
+      [LABELS.kind]: "custom",
+      [LABELS.runtime]: runtime,
+      [LABELS.repository]: repository,
+    });
+    return images.flatMap((image) => {
+      const tag = image.tags.find((candidate) => candidate.startsWith(prefix));
+      return tag
+        ? [{ tag, baked: parseDependencies(image.labels[LABELS.dependencies]), createdAt: image.createdAt }]
+        : [];
+    });
   }
 
   /** Builds a custom image under an explicit tag (`isol8 build --tag`). */
@@ -169,8 +165,15 @@ export function createImageManager(options: ImageManagerOptions) {
     return report;
   }
 
-  /** An image named by the user: it must exist, and carry isol8's labels unless `allowForeign`. */
-  async function explicit(tag: string, allowForeign = false): Promise<string> {
+  /**
+   * An image named by the user: it must exist, and carry isol8's labels unless `allowForeign`. Requested packages
+   * that the image's dependency label lists are not installed again.
+   */
+  async function explicit(
+    tag: string,
+    packages: readonly string[],
+    allowForeign = false,
+  ): Promise<ResolvedImage> {
     const image = await findImage(docker, tag);
     if (!image) {
       throw new Isol8Error("IMAGE_MISSING", `Image ${tag} does not exist`, {
@@ -182,7 +185,8 @@ export function createImageManager(options: ImageManagerOptions) {
         hint: "Only isol8 images have the sandbox agent and user; pass --force-image to try it anyway.",
       });
     }
-    return tag;
+    const baked = parseDependencies(image.labels[LABELS.dependencies]);
+    return { tag, missing: normalizePackageList(packages).filter((name) => !baked.includes(name)) };
   }
 
   /** The ENV of an image, which commands in the sandbox start from. */

@@ -90,7 +90,7 @@ export class AgentConnection {
     this.send({ type: "file", path, mode, content });
     const reply = await this.next((frame) => frame.type === "file-ok" || frame.type === "error");
     if (reply.type === "error") {
-      throw new Isol8Error("INVALID_INPUT", `Cannot write ${path} into the sandbox: ${reply.message}`);
+      throw new Isol8Error("INVALID_INPUT", reply.message);
     }
   }
 
@@ -98,7 +98,7 @@ export class AgentConnection {
     this.send({ type: "read", path });
     const reply = await this.next((frame) => frame.type === "file-content" || frame.type === "error");
     if (reply.type === "error") {
-      throw new Isol8Error("INVALID_INPUT", `Cannot read ${path} from the sandbox: ${reply.message}`);
+      throw new Isol8Error("INVALID_INPUT", reply.message);
     }
     return reply.type === "file-content" ? reply.content : Buffer.alloc(0);
   }
@@ -126,6 +126,22 @@ export class AgentConnection {
   /** Kills the running command and everything else the sandbox user started. */
   kill(): void {
     this.send({ type: "kill" });
+  }
+
+  /**
+   * Confirms that an agent attached to mid-life (no hello this time) answers: a read of a path that cannot exist
+   * gets its error reply, and anything older than that reply is dropped.
+   */
+  async sync(): Promise<void> {
+    this.send({ type: "read", path: `/sandbox/.isol8-sync-${process.pid}-${Date.now()}` });
+    await this.next((frame) => frame.type === "error" || frame.type === "file-content");
+    this.unclaimed = [];
+  }
+
+  /** Closes the connection without asking the agent to quit; a kept-alive container runs on. */
+  detach(): void {
+    this.stream.end();
+    this.stream.destroy();
   }
 
   /** Ends the agent (and with it the container) and closes the connection. */

@@ -23,6 +23,11 @@ describe("containerSpec", () => {
     expect(host.NetworkMode).toBe("none");
   });
 
+  it("lets the agent see the host go away", () => {
+    expect(spec.OpenStdin).toBe(true);
+    expect(spec.StdinOnce).toBe(true);
+  });
+
   it("mounts /sandbox executable and /tmp not executable", () => {
     expect(host.Tmpfs?.["/sandbox"]).toMatch(/(^|,)exec(,|$)/);
     expect(host.Tmpfs?.["/tmp"]).toMatch(/(^|,)noexec(,|$)/);

@@ -14,6 +14,12 @@ export interface ContainerSpecInput {
   seccompProfile: string;
   /** "none" gives loopback only; "bridge" is used for the install phase and then disconnected. */
   networkMode: string;
+  /** The container outlives the host's connection (sessions, --persist); else it ends when the host goes away. */
+  keepAlive?: boolean;
+  /** A kept-alive sandbox ends itself (and is removed) after this long without a request. */
+  idleTimeoutMs?: number;
+  /** Container name (sessions are found by theirs). */
+  name?: string;
   /** Extra labels (session id, pool key, …). */
   labels?: Record<string, string>;
 }
@@ -30,11 +36,16 @@ export function containerSpec(input: ContainerSpecInput): Docker.ContainerCreate
     WorkingDir: SANDBOX_DIR,
     // The agent reads its requests from stdin; no TTY so stdout and stderr stay separate.
     OpenStdin: true,
-    StdinOnce: false,
+    // Docker closes the agent's stdin when the host's attach ends, so a host that dies (SIGKILL, crash) makes the
+    // agent quit and kill everything: the timeout is enforced by the host, which can no longer enforce it.
+    StdinOnce: !input.keepAlive,
     AttachStdin: true,
     AttachStdout: true,
     AttachStderr: true,
     Tty: false,
+    ...(input.name ? { name: input.name } : {}),
+    // Read by the agent only: commands get exactly the environment each request sends.
+    ...(input.idleTimeoutMs ? { Env: [`ISOL8_IDLE_TIMEOUT_MS=${input.idleTimeoutMs}`] } : {}),
     Labels: {
       [LABELS.managed]: "true",
       [LABELS.kind]: "sandbox",
@@ -44,6 +55,8 @@ export function containerSpec(input: ContainerSpecInput): Docker.ContainerCreate
     StopTimeout: 1,
     HostConfig: {
       NetworkMode: input.networkMode,
+      // A session that idles out is gone for good; an ephemeral sandbox is removed by isol8 itself.
+      AutoRemove: input.idleTimeoutMs !== undefined,
       ReadonlyRootfs: true,
       Tmpfs: {
         [SANDBOX_DIR]: `rw,exec,nosuid,nodev,size=${limits.sandboxBytes},uid=1000,gid=1000,mode=0700`,

@@ -12,7 +12,8 @@ import type { CommandExit } from "./agent-connection.js";
 import { containerSpec, SANDBOX_DIR } from "./container-spec.js";
 import { commandEnvironment } from "./environment.js";
 import { OutputCollector } from "./output-collector.js";
-import { type Sandbox, startSandbox } from "./sandbox.js";
+import { INSTALL_NETWORK, runOnSandbox } from "./run-on-sandbox.js";
+import type { Sandbox } from "./sandbox.js";
 import { validateRequest } from "./validate-request.js";
 
 export interface ExecutionContext {
@@ -22,23 +23,9 @@ export interface ExecutionContext {
   seccompProfile: () => Promise<string>;
   /** Hands over container removals so they run off the critical path; `close()` awaits them. */
   track: (work: Promise<unknown>) => void;
+  /** A started sandbox for this spec: a pre-started one from the pool when available. */
+  acquire: (spec: Docker.ContainerCreateOptions, signal?: AbortSignal) => Promise<Sandbox>;
 }
-
-/** Install output kept for error messages: enough to quote the package manager. */
-const INSTALL_OUTPUT_BYTES = 256 * 1024;
-/** Linux caps one argument at 128 KiB; larger inline code runs from its file instead. */
-const MAX_INLINE_BYTES = 64 * 1024;
-/** Network that the install phase uses; disconnected before the user's code starts. */
-const INSTALL_NETWORK = "bridge";
-
-const SIGNALS: Record<number, string> = {
-  1: "SIGHUP",
-  2: "SIGINT",
-  6: "SIGABRT",
-  9: "SIGKILL",
-  11: "SIGSEGV",
-  15: "SIGTERM",
-};
 
 /** Runs one request in a fresh hardened container, honestly reporting what happened. */
 export async function executeInSandbox(
@@ -52,180 +39,46 @@ export async function executeInSandbox(
   throwIfAborted(options.signal);
 
   const resolved = request.image
-    ? {
-        tag: await context.images.explicit(request.image, request.allowForeignImage),
-        missing: request.install,
-      }
+    ? await context.images.explicit(request.image, request.install, request.allowForeignImage)
     : await context.images.resolve(runtime, request.install);
   const imageEnv = await context.images.environment(resolved.tag);
 
   emit({ type: "phase", phase: "sandbox", detail: resolved.tag });
   const sandboxStarted = performance.now();
   const installing = resolved.missing.length > 0;
-  const sandbox = await startSandbox(
-    context.docker,
+  const sandbox = await context.acquire(
     containerSpec({
       image: resolved.tag,
       runtime: runtime.name,
       limits: request.limits,
       seccompProfile: await context.seccompProfile(),
       networkMode: installing ? INSTALL_NETWORK : "none",
+      keepAlive: request.persist,
     }),
     options.signal,
   );
   const sandboxMs = performance.now() - sandboxStarted;
 
-  const onAbort = () => void sandbox.kill();
-  options.signal?.addEventListener("abort", onAbort, { once: true });
   try {
-    await sandbox.agent.writeFile(`${SANDBOX_DIR}/${fileName}`, Buffer.from(request.code), 0o644);
-    for (const file of request.files) {
-      await sandbox.agent.writeFile(file.path, file.content, file.executable ? 0o755 : 0o644);
-    }
-    const env = commandEnvironment(imageEnv, runtime, request);
-    if (workdir !== SANDBOX_DIR) {
-      await runQuietly(sandbox, { argv: ["mkdir", "-p", "--", workdir], env, cwd: SANDBOX_DIR });
-    }
-
-    let installMs = 0;
-    if (installing) {
-      emit({ type: "phase", phase: "install", detail: resolved.missing.join(" ") });
-      const installStarted = performance.now();
-      await install(sandbox, runtime.install(resolved.missing), commandEnvironment(imageEnv, runtime), {
-        packages: resolved.missing,
-        runtime: runtime.name,
-        timeoutMs: request.limits.installTimeoutMs,
-        signal: options.signal,
-      });
-      await sandbox.disconnect(INSTALL_NETWORK);
-      installMs = performance.now() - installStarted;
-    }
-    throwIfAborted(options.signal);
-
-    emit({ type: "phase", phase: "run" });
-    // Inline where the runtime has it (tracebacks then read like the runtime's own -c); big code runs as a file.
-    const inline = !request.fromFile && Buffer.byteLength(request.code) <= MAX_INLINE_BYTES;
-    const argv =
-      inline && runtime.runInline
-        ? runtime.runInline(request.code)
-        : runtime.runFile(`${SANDBOX_DIR}/${fileName}`);
-    const collector = new OutputCollector({
-      maxBytes: request.limits.maxOutputBytes,
-      secrets: Object.values(request.secrets),
-      onText: (stream, data) => emit({ type: stream, data }),
-      onLimit: () => void sandbox.kill(),
-    });
-    let timedOut = false;
-    const runStarted = performance.now();
-    const timer = setTimeout(() => {
-      timedOut = true;
-      void sandbox.kill();
-    }, request.limits.timeoutMs);
-    let exit: CommandExit;
-    try {
-      exit = await sandbox.agent.run(
-        {
-          argv,
-          env,
-          cwd: workdir,
-          stdin: request.stdin === undefined ? undefined : Buffer.from(request.stdin),
-        },
-        {
-          onStdout: (chunk) => collector.push("stdout", chunk),
-          onStderr: (chunk) => collector.push("stderr", chunk),
-        },
-      );
-    } catch (error) {
-      // The container was killed under the program (timeout, output cap, abort, or the OOM killer took the agent).
-      if (!(timedOut || collector.truncated || options.signal?.aborted || (await sandbox.wasOomKilled())))
-        throw error;
-      exit = { code: 137, signal: 9, oomKills: 0 };
-    } finally {
-      clearTimeout(timer);
-    }
-    const runMs = performance.now() - runStarted;
-    throwIfAborted(options.signal);
-
-    const oomKilled = !timedOut && exit.signal === 9 && (exit.oomKills > 0 || (await sandbox.wasOomKilled()));
-    const { stdout, stderr } = collector.finish();
-    const result: ExecutionResult = {
-      exitCode: exit.code,
-      signal: exit.signal ? (SIGNALS[exit.signal] ?? `SIG${exit.signal}`) : undefined,
-      stdout,
-      stderr,
-      truncated: collector.truncated,
-      timedOut,
-      oomKilled,
-      durations: { totalMs: performance.now() - startedAt, sandboxMs, installMs, runMs },
-      image: resolved.tag,
-      installed: resolved.missing,
-      containerId: request.persist ? sandbox.id : undefined,
-    };
-    emit({ type: "result", result });
-    return result;
-  } finally {
-    options.signal?.removeEventListener("abort", onAbort);
-    if (request.persist) sandbox.agent.close();
-    else {
-      sandbox.agent.close();
-      context.track(sandbox.remove());
-    }
-  }
-}
-
-interface InstallContext {
-  packages: string[];
-  runtime: string;
-  timeoutMs: number;
-  signal: AbortSignal | undefined;
-}
-
-async function install(
-  sandbox: Sandbox,
-  argv: string[],
-  env: string[],
-  context: InstallContext,
-): Promise<void> {
-  const output: Buffer[] = [];
-  let kept = 0;
-  const keep = (chunk: Buffer) => {
-    if (kept >= INSTALL_OUTPUT_BYTES) return;
-    output.push(chunk);
-    kept += chunk.length;
-  };
-  let timedOut = false;
-  const timer = setTimeout(() => {
-    timedOut = true;
-    sandbox.agent.kill();
-  }, context.timeoutMs);
-  try {
-    const exit = await sandbox.agent.run({ argv, env, cwd: SANDBOX_DIR }, { onStdout: keep, onStderr: keep });
-    if (exit.code === 0) return;
-    const tail = Buffer.concat(output).toString().trim().split("\n").slice(-12).join("\n");
-    const why = timedOut
-      ? `timed out after ${Math.round(context.timeoutMs / 1000)} s`
-      : `exited ${exit.code}`;
-    throw new Isol8Error(
-      "INSTALL_FAILED",
-      `Installing ${context.packages.join(", ")} for ${context.runtime} failed (${argv[0]} ${why})`,
-      { hint: tail || undefined },
+    return await runOnSandbox(
+      context,
+      sandbox,
+      {
+        request,
+        runtime,
+        fileName,
+        workdir,
+        image: resolved.tag,
+        imageEnv,
+        missing: resolved.missing,
+        startedAt,
+        sandboxMs,
+      },
+      options,
     );
   } finally {
-    clearTimeout(timer);
-  }
-}
-
-async function runQuietly(
-  sandbox: Sandbox,
-  spec: { argv: string[]; env: string[]; cwd: string },
-): Promise<void> {
-  const errors: Buffer[] = [];
-  const exit = await sandbox.agent.run(spec, { onStdout: () => undefined, onStderr: (c) => errors.push(c) });
-  if (exit.code !== 0) {
-    throw new Isol8Error(
-      "INVALID_INPUT",
-      `${spec.argv.join(" ")} failed: ${Buffer.concat(errors).toString().trim()}`,
-    );
+    if (request.persist) sandbox.detach();
+    else context.track(sandbox.release());
   }
 }
 

@@ -42,4 +42,18 @@ describe("OutputCollector", () => {
     collector.push("stderr", Buffer.from("tok123"));
     expect(collector.finish()).toEqual({ stdout: "a *** b", stderr: "***" });
   });
+
+  it("does not leak the prefix of a secret that the cap cut off", () => {
+    const collector = new OutputCollector({ maxBytes: 12, secrets: ["sup3r-s3cret"] });
+    collector.push("stderr", Buffer.from("sup"));
+    collector.push("stdout", Buffer.from("xxxxsup3r-s3cret\n"));
+    expect(collector.finish()).toEqual({ stdout: "xxxx", stderr: "" });
+    expect(collector.truncated).toBe(true);
+  });
+
+  it("releases a held-back prefix when the stream simply ends", () => {
+    const collector = new OutputCollector({ maxBytes: 100, secrets: ["sup3r-s3cret"] });
+    collector.push("stdout", Buffer.from("ends with sup"));
+    expect(collector.finish().stdout).toBe("ends with sup");
+  });
 });

@@ -43,13 +43,14 @@ export class OutputCollector {
     }
   }
 
-  /** Flushes held-back text and returns everything collected. */
+  /**
+   * Flushes held-back text and returns everything collected. After truncation, text held back as a possible
+   * secret prefix is dropped: the rest of the secret was cut off by the cap, so releasing it would leak the prefix.
+   */
   finish(): { stdout: string; stderr: string } {
     for (const stream of ["stdout", "stderr"] as const) {
-      this.emit(
-        stream,
-        this.maskers[stream].push(this.decoders[stream].end()) + this.maskers[stream].flush(),
-      );
+      const decided = this.maskers[stream].push(this.decoders[stream].end());
+      this.emit(stream, this.truncated ? decided : decided + this.maskers[stream].flush());
     }
     return { stdout: this.text.stdout.join(""), stderr: this.text.stderr.join("") };
   }

@@ -7,12 +7,24 @@ import { AgentConnection } from "./agent-connection.js";
 export interface Sandbox {
   id: string;
   agent: AgentConnection;
-  /** SIGKILLs the whole container: the guarantee behind timeouts and output caps. */
+  /**
+   * Stops the running program hard: SIGKILL of the whole container for a single-use sandbox (the guarantee behind
+   * timeouts and output caps); for a kept-alive one (session, --persist), the agent kills every process of the
+   * sandbox user and the container lives on.
+   */
   kill(): Promise<void>;
+  /** Puts the container on a network (the install network), unless it is on it already. */
+  joinNetwork(network: string): Promise<void>;
   /** Takes the container off a network (the install network before the user's code runs). */
-  disconnect(network: string): Promise<void>;
+  leaveNetwork(network: string): Promise<void>;
   /** True when the kernel OOM-killed something in the container. */
   wasOomKilled(): Promise<boolean>;
+  /** OOM kills already reported, so that a kept-alive sandbox reports only new ones. */
+  oomKillsSeen: number;
+  /** Ends a single-use sandbox: the agent quits, and the returned promise settles once the container is gone. */
+  release(): Promise<void>;
+  /** Lets go of the connection and leaves the container running (sessions, --persist). */
+  detach(): void;
   /** Removes the container and everything in it. Safe to call twice. */
   remove(): Promise<void>;
 }
@@ -49,24 +61,7 @@ export async function startSandbox(
     const agent = await AgentConnection.attach(docker, container);
     await container.start();
     await untilReady(agent, signal);
-    return {
-      id: container.id,
-      agent,
-      remove,
-      kill: () =>
-        container.kill({ signal: "SIGKILL" }).catch(() => {
-          // Already stopped: nothing left to kill.
-        }),
-      disconnect: (network) =>
-        docker.getNetwork(network).disconnect({ Container: container.id, Force: true }),
-      wasOomKilled: async () => {
-        try {
-          return (await container.inspect()).State.OOMKilled === true;
-        } catch {
-          return false;
-        }
-      },
-    };
+    return wrapSandbox(docker, container, agent, remove, spec);
   } catch (cause) {
     await remove().catch(() => undefined);
     if (cause instanceof Isol8Error) throw cause;
@@ -74,6 +69,74 @@ export async function startSandbox(
       cause,
     });
   }
+}
+
+/** Attaches to a sandbox that is already running (a session started by an earlier process). */
+export async function attachSandbox(docker: Docker, id: string): Promise<Sandbox> {
+  const container = docker.getContainer(id);
+  const info = await container.inspect();
+  const agent = await AgentConnection.attach(docker, container);
+  await agent.sync();
+  const remove = () =>
+    container.remove({ force: true, v: true }).catch((error: unknown) => {
+      if (!isNotFound(error)) throw error;
+    });
+  const spec: Docker.ContainerCreateOptions = {
+    OpenStdin: info.Config.OpenStdin,
+    StdinOnce: info.Config.StdinOnce,
+    HostConfig: { NetworkMode: Object.keys(info.NetworkSettings.Networks ?? {})[0] ?? "none" },
+  };
+  return wrapSandbox(docker, container, agent, remove, spec);
+}
+
+function wrapSandbox(
+  docker: Docker,
+  container: Docker.Container,
+  agent: AgentConnection,
+  remove: () => Promise<void>,
+  spec: Docker.ContainerCreateOptions,
+): Sandbox {
+  const keptAlive = spec.StdinOnce === false;
+  const networks = new Set<string>();
+  const mode = spec.HostConfig?.NetworkMode;
+  if (mode && mode !== "none" && mode !== "host") networks.add(mode);
+  return {
+    id: container.id,
+    agent,
+    remove,
+    oomKillsSeen: 0,
+    kill: async () => {
+      if (keptAlive) {
+        if (agent.alive) agent.kill();
+        return;
+      }
+      await container.kill({ signal: "SIGKILL" }).catch(() => {
+        // Already stopped: nothing left to kill.
+      });
+    },
+    joinNetwork: async (network) => {
+      if (networks.has(network)) return;
+      await docker.getNetwork(network).connect({ Container: container.id });
+      networks.add(network);
+    },
+    leaveNetwork: async (network) => {
+      if (!networks.has(network)) return;
+      await docker.getNetwork(network).disconnect({ Container: container.id, Force: true });
+      networks.delete(network);
+    },
+    release: () => {
+      agent.close();
+      return remove();
+    },
+    detach: () => agent.detach(),
+    wasOomKilled: async () => {
+      try {
+        return (await container.inspect()).State.OOMKilled === true;
+      } catch {
+        return false;
+      }
+    },
+  };
 }
 
 async function untilReady(agent: AgentConnection, signal: AbortSignal | undefined): Promise<void> {

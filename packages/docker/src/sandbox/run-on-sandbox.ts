@@ -1,0 +1,236 @@
+import {
+  type DownloadedFile,
+  type ExecuteOptions,
+  type ExecutionEvent,
+  type ExecutionRequest,
+  type ExecutionResult,
+  Isol8Error,
+  type RuntimeDefinition,
+} from "@isol8/core";
+import type { CommandExit } from "./agent-connection.js";
+import { SANDBOX_DIR } from "./container-spec.js";
+import { commandEnvironment } from "./environment.js";
+import type { ExecutionContext } from "./execute.js";
+import { OutputCollector } from "./output-collector.js";
+import type { Sandbox } from "./sandbox.js";
+
+/** Install output kept for error messages: enough to quote the package manager. */
+const INSTALL_OUTPUT_BYTES = 256 * 1024;
+/** Linux caps one argument at 128 KiB; larger inline code runs from its file instead. */
+const MAX_INLINE_BYTES = 64 * 1024;
+/** Network that the install phase uses; left before the user's code starts. */
+export const INSTALL_NETWORK = "bridge";
+
+const SIGNALS: Record<number, string> = {
+  1: "SIGHUP",
+  2: "SIGINT",
+  6: "SIGABRT",
+  9: "SIGKILL",
+  11: "SIGSEGV",
+  15: "SIGTERM",
+};
+
+/** A validated request with its image resolved, ready to run on a sandbox. */
+export interface PreparedRun {
+  request: ExecutionRequest;
+  runtime: RuntimeDefinition;
+  fileName: string;
+  workdir: string;
+  image: string;
+  imageEnv: string[];
+  /** Packages the image lacks: installed before the run. */
+  missing: string[];
+  startedAt: number;
+  sandboxMs: number;
+}
+
+/**
+ * The phases of one execution on a started sandbox (fresh, pooled or a session's): files in, install, run under
+ * the timeout and the output cap, files out, an honest result. Does not release the sandbox.
+ */
+export async function runOnSandbox(
+  context: Pick<ExecutionContext, "track">,
+  sandbox: Sandbox,
+  prepared: PreparedRun,
+  options: ExecuteOptions = {},
+): Promise<ExecutionResult> {
+  const { request, runtime, fileName, workdir, startedAt, sandboxMs } = prepared;
+  const resolved = { tag: prepared.image, missing: prepared.missing };
+  const imageEnv = prepared.imageEnv;
+  const installing = resolved.missing.length > 0;
+  const emit = (event: ExecutionEvent) => options.onEvent?.(event);
+  const onAbort = () => void sandbox.kill();
+  options.signal?.addEventListener("abort", onAbort, { once: true });
+  try {
+    await sandbox.agent.writeFile(`${SANDBOX_DIR}/${fileName}`, Buffer.from(request.code), 0o644);
+    for (const file of request.files) {
+      await sandbox.agent.writeFile(file.path, file.content, file.executable ? 0o755 : 0o644);
+    }
+    const env = commandEnvironment(imageEnv, runtime, request);
+    if (workdir !== SANDBOX_DIR) {
+      await runQuietly(sandbox, { argv: ["mkdir", "-p", "--", workdir], env, cwd: SANDBOX_DIR });
+    }
+
+    let installMs = 0;
+    if (installing) {
+      await sandbox.joinNetwork(INSTALL_NETWORK);
+      emit({ type: "phase", phase: "install", detail: resolved.missing.join(" ") });
+      const installStarted = performance.now();
+      await install(sandbox, runtime.install(resolved.missing), commandEnvironment(imageEnv, runtime), {
+        packages: resolved.missing,
+        runtime: runtime.name,
+        timeoutMs: request.limits.installTimeoutMs,
+        signal: options.signal,
+      });
+      await sandbox.leaveNetwork(INSTALL_NETWORK);
+      installMs = performance.now() - installStarted;
+    }
+    throwIfAborted(options.signal);
+
+    emit({ type: "phase", phase: "run" });
+    // Inline where the runtime has it (tracebacks then read like the runtime's own -c); big code runs as a file.
+    const inline = !request.fromFile && Buffer.byteLength(request.code) <= MAX_INLINE_BYTES;
+    const argv =
+      inline && runtime.runInline
+        ? runtime.runInline(request.code)
+        : runtime.runFile(`${SANDBOX_DIR}/${fileName}`);
+    const collector = new OutputCollector({
+      maxBytes: request.limits.maxOutputBytes,
+      secrets: Object.values(request.secrets),
+      onText: (stream, data) => emit({ type: stream, data }),
+      onLimit: () => void sandbox.kill(),
+    });
+    let timedOut = false;
+    const runStarted = performance.now();
+    const timer = setTimeout(() => {
+      timedOut = true;
+      void sandbox.kill();
+    }, request.limits.timeoutMs);
+    let exit: CommandExit;
+    try {
+      exit = await sandbox.agent.run(
+        {
+          argv,
+          env,
+          cwd: workdir,
+          stdin: request.stdin === undefined ? undefined : Buffer.from(request.stdin),
+        },
+        {
+          onStdout: (chunk) => collector.push("stdout", chunk),
+          onStderr: (chunk) => collector.push("stderr", chunk),
+        },
+      );
+    } catch (error) {
+      // The container was killed under the program (timeout, output cap, abort, or the OOM killer took the agent).
+      if (!(timedOut || collector.truncated || options.signal?.aborted || (await sandbox.wasOomKilled())))
+        throw error;
+      exit = { code: 137, signal: 9, oomKills: 0 };
+    } finally {
+      clearTimeout(timer);
+    }
+    const runMs = performance.now() - runStarted;
+    throwIfAborted(options.signal);
+
+    // The agent's count is cumulative over the container's life (a session runs many programs).
+    const newOomKills = exit.oomKills > sandbox.oomKillsSeen;
+    sandbox.oomKillsSeen = Math.max(sandbox.oomKillsSeen, exit.oomKills);
+    const oomKilled = !timedOut && exit.signal === 9 && (newOomKills || (await sandbox.wasOomKilled()));
+    const { stdout, stderr } = collector.finish();
+    const files = await download(sandbox, request.download);
+    const result: ExecutionResult = {
+      exitCode: exit.code,
+      signal: exit.signal ? (SIGNALS[exit.signal] ?? `SIG${exit.signal}`) : undefined,
+      stdout,
+      stderr,
+      truncated: collector.truncated,
+      timedOut,
+      oomKilled,
+      durations: { totalMs: performance.now() - startedAt, sandboxMs, installMs, runMs },
+      image: resolved.tag,
+      installed: resolved.missing,
+      files,
+      containerId: request.persist ? sandbox.id : undefined,
+    };
+    emit({ type: "result", result });
+    return result;
+  } finally {
+    options.signal?.removeEventListener("abort", onAbort);
+  }
+}
+
+interface InstallContext {
+  packages: string[];
+  runtime: string;
+  timeoutMs: number;
+  signal: AbortSignal | undefined;
+}
+
+async function install(
+  sandbox: Sandbox,
+  argv: string[],
+  env: string[],
+  context: InstallContext,
+): Promise<void> {
+  const output: Buffer[] = [];
+  let kept = 0;
+  const keep = (chunk: Buffer) => {
+    if (kept >= INSTALL_OUTPUT_BYTES) return;
+    output.push(chunk);
+    kept += chunk.length;
+  };
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    sandbox.agent.kill();
+  }, context.timeoutMs);
+  try {
+    const exit = await sandbox.agent.run({ argv, env, cwd: SANDBOX_DIR }, { onStdout: keep, onStderr: keep });
+    if (exit.code === 0) return;
+    const tail = Buffer.concat(output).toString().trim().split("\n").slice(-12).join("\n");
+    // The installer's own name says little (python's is `env`, others are wrapper scripts): its output does.
+    const why = timedOut
+      ? `timed out after ${Math.round(context.timeoutMs / 1000)} s`
+      : `the package manager exited ${exit.code}`;
+    throw new Isol8Error(
+      "INSTALL_FAILED",
+      `Installing ${context.packages.join(", ")} for ${context.runtime} failed (${why})`,
+      { hint: tail || undefined },
+    );
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function runQuietly(
+  sandbox: Sandbox,
+  spec: { argv: string[]; env: string[]; cwd: string },
+): Promise<void> {
+  const errors: Buffer[] = [];
+  const exit = await sandbox.agent.run(spec, { onStdout: () => undefined, onStderr: (c) => errors.push(c) });
+  if (exit.code !== 0) {
+    throw new Isol8Error(
+      "INVALID_INPUT",
+      `${spec.argv.join(" ")} failed: ${Buffer.concat(errors).toString().trim()}`,
+    );
+  }
+}
+
+/** Reads the requested files back; a file that cannot be read is reported, not fatal. */
+async function download(sandbox: Sandbox, paths: readonly string[]): Promise<DownloadedFile[]> {
+  const files: DownloadedFile[] = [];
+  if (paths.length > 0 && !sandbox.agent.alive) {
+    return paths.map((path) => ({ path, error: "the sandbox was stopped (timeout, output cap or memory)" }));
+  }
+  for (const path of paths) {
+    try {
+      files.push({ path, content: await sandbox.agent.readFile(path) });
+    } catch (error) {
+      files.push({ path, error: (error as Error).message });
+    }
+  }
+  return files;
+}
+
+function throwIfAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw new Isol8Error("CANCELLED", "The execution was cancelled");
+}

@@ -1,0 +1,83 @@
+import { execFileSync } from "node:child_process";
+import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { repoRoot, runCli } from "./helpers/cli.js";
+import { imageId } from "./helpers/private-repository.js";
+
+const fixture = join(repoRoot, "tests/fixtures/runtimes/lua");
+
+/** isol8's lua images on the real repository: isol8:lua and its custom images, which this file creates. */
+function luaImages(): string[] {
+  return execFileSync("docker", ["images", "--format", "{{.Repository}}:{{.Tag}}", "isol8"])
+    .toString()
+    .split("\n")
+    .filter((tag) => tag === "isol8:lua" || tag.startsWith("isol8:lua-custom-"));
+}
+
+describe("a third-party runtime named in isol8.config.json (tests/fixtures/runtimes/lua)", () => {
+  let project: string;
+  let baseBefore: string | undefined;
+  const writeConfig = (config: object) =>
+    writeFileSync(join(project, "isol8.config.json"), `${JSON.stringify(config, null, 2)}\n`);
+
+  beforeAll(() => {
+    project = mkdtempSync(join(tmpdir(), "isol8-lua-"));
+    for (const file of ["lua-runtime.mjs", "hello.lua", "json.lua"]) {
+      copyFileSync(join(fixture, file), join(project, file));
+    }
+    writeConfig({ runtimes: ["./lua-runtime.mjs"] });
+    baseBefore = imageId("isol8:base");
+  });
+
+  afterAll(() => {
+    const tags = luaImages();
+    if (tags.length > 0) execFileSync("docker", ["rmi", ...tags.reverse()], { stdio: "ignore" });
+    rmSync(project, { recursive: true, force: true });
+  });
+
+  it("runs a .lua file, building isol8:lua from isol8:base", async () => {
+    const result = await runCli(["run", "hello.lua"], { cwd: project });
+    expect(result).toMatchObject({ stdout: "hello from Lua 5.4\n", code: 0 });
+    expect(imageId("isol8:lua")).toBeDefined();
+    // The plugin added an image; it did not disturb the one every runtime builds on.
+    expect(imageId("isol8:base")).toBe(baseBefore);
+  });
+
+  it("runs inline code with --runtime lua", async () => {
+    const result = await runCli(["run", "-e", "print(6 * 7)", "--runtime", "lua"], { cwd: project });
+    expect(result).toMatchObject({ stdout: "42\n", stderr: "", code: 0 });
+  });
+
+  it("refuses run-time installs with the plugin's own explanation", async () => {
+    const result = await runCli(["run", "json.lua", "--install", "lua-cjson"], { cwd: project });
+    expect(result.code).toBe(123);
+    expect(result.stderr).toContain("Installing lua-cjson for lua failed");
+    expect(result.stderr).toContain("lua: packages cannot be installed at run time");
+  });
+
+  it("bakes the config's lua dependencies with setup, and a run that asks for them uses that image", async () => {
+    writeConfig({ runtimes: ["./lua-runtime.mjs"], dependencies: { lua: ["lua-cjson"] } });
+    const setup = await runCli(["setup", "--runtime", "lua", "--json"], { cwd: project });
+    expect(setup.code).toBe(0);
+    const reports = JSON.parse(setup.stdout) as { tag: string; kind: string; status: string }[];
+    expect(reports.map((report) => [report.kind, report.status])).toEqual([
+      ["base", "up-to-date"],
+      ["runtime", "up-to-date"],
+      ["custom", "built"],
+    ]);
+    expect(reports[2]?.tag).toMatch(/^isol8:lua-custom-[0-9a-f]{12}$/);
+
+    const result = await runCli(["run", "json.lua", "--install", "lua-cjson"], { cwd: project });
+    expect(result.stderr).toBe("");
+    expect(result.stdout).toBe('["hello","from","lua-cjson"]\n');
+    expect(result.code).toBe(0);
+  });
+
+  it("rejects a name apt would not accept before building anything", async () => {
+    const result = await runCli(["run", "hello.lua", "--install", "Lua_CJSON"], { cwd: project });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('"Lua_CJSON" is not a valid lua package name');
+  });
+});
