@@ -12,7 +12,11 @@ const WITH_SIX = customImageTag("isol8", "python", ["numpy", "pandas", "six"]);
 
 function imageId(tag: string): string | undefined {
   try {
-    return execFileSync("docker", ["image", "inspect", "--format", "{{.Id}}", tag]).toString().trim();
+    return execFileSync("docker", ["image", "inspect", "--format", "{{.Id}}", tag], {
+      stdio: ["ignore", "pipe", "ignore"],
+    })
+      .toString()
+      .trim();
   } catch {
     return undefined;
   }

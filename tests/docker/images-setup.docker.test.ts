@@ -20,7 +20,9 @@ describe("isol8 setup on the real repository", () => {
         IMAGES.map((tag) => [tag, "up-to-date"]),
       );
       expect(second.map((report) => report.id)).toEqual(first.map((report) => report.id));
-      process.stderr.write(`[images-setup] up-to-date setup of ${IMAGES.length} images: ${seconds.toFixed(2)} s\n`);
+      process.stderr.write(
+        `[images-setup] up-to-date setup of ${IMAGES.length} images: ${seconds.toFixed(2)} s\n`,
+      );
     } finally {
       await engine.close();
     }

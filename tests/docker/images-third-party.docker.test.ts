@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -7,6 +7,14 @@ import { repoRoot, runCli } from "./helpers/cli.js";
 import { imageId } from "./helpers/private-repository.js";
 
 const fixture = join(repoRoot, "tests/fixtures/runtimes/lua");
+
+/** The refusal docs/runtimes.md shows, which this file checks against the CLI's real output. */
+function documentedRefusal(): string {
+  const doc = readFileSync(join(repoRoot, "docs/runtimes.md"), "utf8");
+  const block = [...doc.matchAll(/```text\n([\s\S]*?)```/g)].find((match) => match[1]?.includes("lua-cjson"));
+  if (!block?.[1]) throw new Error("docs/runtimes.md no longer shows the refused lua install");
+  return block[1];
+}
 
 /** isol8's lua images on the real repository: isol8:lua and its custom images, which this file creates. */
 function luaImages(): string[] {
@@ -55,6 +63,7 @@ describe("a third-party runtime named in isol8.config.json (tests/fixtures/runti
     expect(result.code).toBe(123);
     expect(result.stderr).toContain("Installing lua-cjson for lua failed");
     expect(result.stderr).toContain("lua: packages cannot be installed at run time");
+    expect(result.stderr).toContain(documentedRefusal());
   });
 
   it("bakes the config's lua dependencies with setup, and a run that asks for them uses that image", async () => {

@@ -29,7 +29,16 @@ describe("isol8 cleanup", () => {
 
   beforeAll(() => {
     docker(["tag", OS_IMAGE, PROBE]);
-    docker(["create", "--name", orphan, "--label", "org.isol8.managed=true", "--label", "org.isol8.kind=sandbox", "isol8:base"]);
+    docker([
+      "create",
+      "--name",
+      orphan,
+      "--label",
+      "org.isol8.managed=true",
+      "--label",
+      "org.isol8.kind=sandbox",
+      "isol8:base",
+    ]);
   });
 
   afterAll(() => {

@@ -28,7 +28,10 @@ describe("compareTestFiles", () => {
   });
 
   it("puts a zz-* file last even when another file's path sorts after it", () => {
-    expect(order([file("z/zz-a.test.ts"), file("zzz/b.test.ts")])).toEqual(["zzz/b.test.ts", "z/zz-a.test.ts"]);
+    expect(order([file("z/zz-a.test.ts"), file("zzz/b.test.ts")])).toEqual([
+      "zzz/b.test.ts",
+      "z/zz-a.test.ts",
+    ]);
   });
 
   it("keeps projects apart, by group order and then by name, as vitest does", () => {

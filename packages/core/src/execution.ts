@@ -98,6 +98,8 @@ export const executionRequestSchema = z.object({
   download: z.array(z.string().min(1)).default([]),
   /** Keep the container after the run, for debugging. @default false */
   persist: z.boolean().default(false),
+  /** Report the program's requests through the egress proxy in `result.network` (filtered mode only). @default false */
+  logNetwork: z.boolean().default(false),
 });
 export type ExecutionRequest = z.infer<typeof executionRequestSchema>;
 export type ExecutionRequestInput = z.input<typeof executionRequestSchema>;
@@ -124,6 +126,34 @@ export interface DownloadedFile {
   error?: string;
 }
 
+/** Why the egress proxy refused a request. */
+export type NetworkRefusal =
+  /** A deny pattern matched. */
+  | "denied"
+  /** No allow pattern matched the host. */
+  | "not-allowed"
+  /** The host is allowed, but not on this port. */
+  | "port"
+  /** The host resolved to a loopback, private, link-local or other non-public address. */
+  | "address";
+
+/** One request the program made through the egress proxy of a filtered network. */
+export interface NetworkLogEntry {
+  /** The host asked for (name or address), as the program wrote it. */
+  host: string;
+  port: number;
+  /** CONNECT for HTTPS (a tunnel), else the HTTP method. */
+  method: string;
+  /** False when the proxy refused the request by policy. */
+  allowed: boolean;
+  /** Why it was refused, when it was. */
+  reason?: NetworkRefusal;
+  /** The status the proxy answered (200 for an opened tunnel, 403 for a refusal); absent when there was none. */
+  status?: number;
+  /** From the request to its end; for HTTPS the tunnel's whole life. */
+  durationMs: number;
+}
+
 /** What happened, honestly. */
 export interface ExecutionResult {
   /** The program's exit code; 128+signal when killed by a signal, as shells report it. */
@@ -147,6 +177,8 @@ export interface ExecutionResult {
   files: DownloadedFile[];
   /** Id of the kept container, when persist was asked for. */
   containerId: string | undefined;
+  /** Requests through the egress proxy, in the order they started, when `logNetwork` was asked for. */
+  network?: NetworkLogEntry[];
 }
 
 /** An event of a streamed execution. */

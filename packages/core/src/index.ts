@@ -24,12 +24,15 @@ export {
   type Limits,
   type LimitsInput,
   limitsSchema,
+  type NetworkLogEntry,
   type NetworkMode,
   type NetworkPolicy,
+  type NetworkRefusal,
   networkPolicySchema,
   type SandboxFile,
 } from "./execution.js";
 export { canonicalJson, dependencyHash, normalizePackageList, stableHash } from "./hash.js";
+export { type HostPattern, normalizeNetworkPolicy, parseHostPattern, parseHostPatterns } from "./host-patterns.js";
 export { parseCpus, parseDuration, parsePositiveInt, parseSize } from "./limits.js";
 export { validatePackageName, validatePackageNames } from "./package-names.js";
 export {

@@ -1,6 +1,6 @@
 import type Docker from "dockerode";
 import { isConflict, isNotFound } from "./client.js";
-import { LABELS } from "./labels.js";
+import { CONTAINER_KINDS, isOwnImage, LABELS } from "./labels.js";
 
 export interface Leftovers {
   containers: { id: string; name: string; state: string }[];
@@ -20,16 +20,26 @@ export async function findLeftovers(docker: Docker, options: { images?: boolean 
   const containers = await docker.listContainers({ all: true, filters });
   const images = options.images ? await docker.listImages({ filters }) : [];
   return {
-    containers: containers.map((container) => ({
-      id: container.Id,
-      name: (container.Names[0] ?? container.Id).replace(/^\//, ""),
-      state: container.State,
-    })),
-    images: images.map((image) => ({
-      id: image.Id,
-      tags: (image.RepoTags ?? []).filter((tag) => tag !== "<none>:<none>"),
-      created: image.Created,
-    })),
+    containers: containers
+      .filter((container) => CONTAINER_KINDS.includes(container.Labels[LABELS.kind] ?? ""))
+      .map((container) => ({
+        id: container.Id,
+        name: (container.Names[0] ?? container.Id).replace(/^\//, ""),
+        state: container.State,
+      })),
+    images: images
+      .map((image) => ({
+        id: image.Id,
+        tags: (image.RepoTags ?? []).filter((tag) => tag !== "<none>:<none>"),
+        created: image.Created,
+        ownTag: image.Labels?.[LABELS.tag],
+        own: isOwnImage(
+          (image.RepoTags ?? []).filter((tag) => tag !== "<none>:<none>"),
+          image.Labels,
+        ),
+      }))
+      .filter((image) => image.own)
+      .map(({ id, ownTag, created }) => ({ id, tags: ownTag ? [ownTag] : [], created })),
   };
 }
 
@@ -49,10 +59,8 @@ export async function cleanupResources(docker: Docker, leftovers: Leftovers): Pr
   const imagesKept: string[] = [];
   for (const image of images) {
     try {
-      // An image with several tags is removed tag by tag; the last untag removes the image.
-      for (const reference of image.tags.length > 1 ? image.tags : [image.id]) {
-        await docker.getImage(reference).remove();
-      }
+      // By our tag: an image the user also tagged keeps their tag and only loses ours.
+      await docker.getImage(image.tags[0] ?? image.id).remove();
       imagesRemoved++;
     } catch (error) {
       if (isNotFound(error)) continue;

@@ -7,6 +7,20 @@ export const LABELS = {
   runtime: "org.isol8.runtime",
   dependencies: "org.isol8.dependencies",
   repository: "org.isol8.repository",
+  /** The tag an image was built under; images built FROM ours inherit it, which is how they are told apart. */
+  tag: "org.isol8.tag",
 } as const;
 
-export type ObjectKind = "base" | "runtime" | "custom" | "sandbox";
+export type ObjectKind = "base" | "runtime" | "custom" | "sandbox" | "session" | "proxy";
+
+/** Kinds isol8 sets on containers it creates; a container started from our image by someone else inherits another. */
+export const CONTAINER_KINDS: readonly string[] = ["sandbox", "session", "proxy"];
+
+/**
+ * True when isol8 itself built this image: images built FROM ours inherit our labels, but not our tag. An untagged
+ * image with our labels is one that a rebuild superseded.
+ */
+export function isOwnImage(tags: readonly string[], labels: Record<string, string> | undefined): boolean {
+  if (labels?.[LABELS.managed] !== "true") return false;
+  return tags.length === 0 || tags.includes(labels[LABELS.tag] ?? "");
+}

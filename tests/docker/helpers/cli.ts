@@ -7,6 +7,7 @@ const root = fileURLToPath(new URL("../../../", import.meta.url));
 const bin = fileURLToPath(new URL("../../../packages/cli/src/bin.ts", import.meta.url));
 // By location, not by name: Node resolves `--import tsx` from the working directory, which may be outside the repo.
 const tsx = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
+const tsconfig = fileURLToPath(new URL("../../../tsconfig.json", import.meta.url));
 
 export interface CliResult {
   code: number | null;
@@ -24,7 +25,9 @@ export function runCli(
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ["--import", tsx, bin, ...args], {
       cwd: options.cwd ?? root,
-      env: { ...process.env, ...options.env },
+      // tsx maps @isol8/* to sources through the repo's tsconfig paths; found from the working directory, it would
+      // miss them outside the repo and load the packages' (possibly stale) dist builds instead.
+      env: { TSX_TSCONFIG_PATH: tsconfig, ...process.env, ...options.env },
       stdio: ["pipe", "pipe", "pipe"],
     });
     const stdout: Buffer[] = [];

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { Isol8Error, normalizePackageList, type RuntimeDefinition, type RuntimeRegistry } from "@isol8/core";
 import type Docker from "dockerode";
-import { LABELS } from "../labels.js";
+import { isOwnImage, LABELS } from "../labels.js";
 import type { BuildProgress } from "./build-image.js";
 import { type CustomImageCandidate, chooseCustomImage } from "./choose-image.js";
 import { type EnsureImageOptions, ensureImage, type ImageReport } from "./ensure-image.js";
@@ -180,7 +180,7 @@ export function createImageManager(options: ImageManagerOptions) {
         hint: "Build it with `isol8 build --tag`, or check the name with `docker images`.",
       });
     }
-    if (!allowForeign && image.labels[LABELS.managed] !== "true") {
+    if (!allowForeign && !isOwnImage(image.tags, image.labels)) {
       throw new Isol8Error("IMAGE_NOT_ISOL8", `Image ${tag} was not built by isol8`, {
         hint: "Only isol8 images have the sandbox agent and user; pass --force-image to try it anyway.",
       });

@@ -54,15 +54,23 @@ export function basePlan(input: BasePlanInput): ImagePlan {
   const buildArgs = { ISOL8_OS_IMAGE: input.osImage };
   const hash = stableHash({ kind: "base", files: digestFiles(files), buildArgs, osImageId: input.osImageId });
   const tag = `${input.repository}:base`;
-  return { tag, kind: "base", hash, files, buildArgs, labels: labelsFor("base", hash, input.repository) };
+  return {
+    tag,
+    kind: "base",
+    hash,
+    files,
+    buildArgs,
+    labels: labelsFor("base", hash, input.repository, tag),
+  };
 }
 
 export function runtimePlan(repository: string, runtime: RuntimeDefinition, base: ImagePlan): ImagePlan {
   const files: BuildContextFiles = { ...(runtime.contextFiles ?? {}) };
   files.Dockerfile = `FROM ${base.tag}\n${runtime.dockerfile.trim()}\n`;
   const hash = stableHash({ kind: "runtime", base: base.hash, runtime: runtimeImageInputs(runtime) });
-  const labels = { ...labelsFor("runtime", hash, repository), [LABELS.runtime]: runtime.name };
-  return { tag: `${repository}:${runtime.name}`, kind: "runtime", hash, files, buildArgs: {}, labels };
+  const tag = `${repository}:${runtime.name}`;
+  const labels = { ...labelsFor("runtime", hash, repository, tag), [LABELS.runtime]: runtime.name };
+  return { tag, kind: "runtime", hash, files, buildArgs: {}, labels };
 }
 
 /** Tag of a custom image: `<repository>:<runtime>-custom-<first 12 hex of the deps hash>`. */
@@ -86,7 +94,7 @@ export function customPlan(
   };
   const hash = stableHash({ kind: "custom", parent: parent.hash, depsHash, bake });
   const labels = {
-    ...labelsFor("custom", hash, repository),
+    ...labelsFor("custom", hash, repository, tag),
     [LABELS.runtime]: runtime.name,
     [LABELS.depsHash]: depsHash,
     [LABELS.dependencies]: JSON.stringify(normalized),
@@ -94,8 +102,13 @@ export function customPlan(
   return { tag, kind: "custom", hash, files, buildArgs: {}, labels };
 }
 
-function labelsFor(kind: ObjectKind, hash: string, repository: string): Record<string, string> {
+/**
+ * Labels of an image isol8 builds. Images built FROM ours inherit every label, so `tag` records the one tag this
+ * build gave: an image is isol8's own only while it still carries that tag (or none, once superseded).
+ */
+function labelsFor(kind: ObjectKind, hash: string, repository: string, tag: string): Record<string, string> {
   return {
+    [LABELS.tag]: tag,
     [LABELS.managed]: "true",
     [LABELS.kind]: kind,
     [LABELS.buildHash]: hash,

@@ -43,6 +43,19 @@ export function validateRequest(input: ExecutionRequestInput, runtimes: RuntimeR
       hint: "Give a directory inside /sandbox, e.g. /sandbox/app.",
     });
   }
+  for (const file of request.files) {
+    if (!insideSandbox(file.path)) {
+      throw new Isol8Error("INVALID_INPUT", `File path "${file.path}" leads outside /sandbox`, {
+        hint: 'Give a path relative to /sandbox, or absolute under /sandbox/, without "..".',
+      });
+    }
+  }
   validatePackageNames(runtime, request.install);
   return { request, runtime, fileName, workdir };
+}
+
+/** The agent refuses the same paths (and symbolic links); checking here first keeps bad input free of side effects. */
+function insideSandbox(path: string): boolean {
+  if (path.split("/").includes("..")) return false;
+  return !path.startsWith("/") || path === "/sandbox" || path.startsWith("/sandbox/");
 }
