@@ -30,8 +30,12 @@ const START = /^\/(?:v[\d.]+\/)?containers\/([0-9a-f]{64})\/start/;
  * A byte-for-byte pass-through to the Docker engine that timestamps each request: which containers the bench's
  * own engines started (other processes share the engine and its labels), and where a CLI run spends its time.
  * Docker's clients send one request at a time per connection, so the first bytes back answer the oldest request.
+ * `refuse` drops matching requests unsent (a guard: a setup that would build is stopped, not timed).
  */
-export async function startRecordingProxy(upstreamPath = engineSocket()): Promise<RecordingProxy> {
+export async function startRecordingProxy(
+  options: { refuse?: (method: string, path: string) => boolean } = {},
+): Promise<RecordingProxy> {
+  const upstreamPath = engineSocket(process.env);
   const dir = mkdtempSync(join(tmpdir(), "isol8-bench-proxy-"));
   const socketPath = join(dir, "docker.sock");
   const requests: RecordedRequest[] = [];
@@ -42,6 +46,12 @@ export async function startRecordingProxy(upstreamPath = engineSocket()): Promis
     sockets.add(client).add(upstream);
     const waiting: RecordedRequest[] = [];
     let pending = "";
+    const end = () => {
+      client.destroy();
+      upstream.destroy();
+      sockets.delete(client);
+      sockets.delete(upstream);
+    };
     client.on("data", (chunk: Buffer) => {
       pending += chunk.toString("latin1");
       let consumed = 0;
@@ -55,6 +65,11 @@ export async function startRecordingProxy(upstreamPath = engineSocket()): Promis
         requests.push(request);
         waiting.push(request);
         consumed = (match.index ?? 0) + match[0].length;
+        if (options.refuse?.(request.method, request.path)) {
+          // Dropped before any byte reaches the engine: the client sees a failed request.
+          end();
+          return;
+        }
       }
       pending = pending.slice(Math.max(consumed, pending.length - 4096));
       upstream.write(chunk);
@@ -64,12 +79,6 @@ export async function startRecordingProxy(upstreamPath = engineSocket()): Promis
       if (answered) answered.answeredAt = performance.now();
       client.write(chunk);
     });
-    const end = () => {
-      client.destroy();
-      upstream.destroy();
-      sockets.delete(client);
-      sockets.delete(upstream);
-    };
     client.on("close", end).on("error", end);
     upstream.on("close", end).on("error", end);
   });
@@ -96,7 +105,7 @@ export async function startRecordingProxy(upstreamPath = engineSocket()): Promis
   };
 }
 
-function engineSocket(): string {
-  const host = process.env.DOCKER_HOST ?? "";
+function engineSocket(env: NodeJS.ProcessEnv): string {
+  const host = env.DOCKER_HOST ?? "";
   return host.startsWith("unix://") ? host.slice("unix://".length) : "/var/run/docker.sock";
 }

@@ -192,7 +192,9 @@ describe("files in, files out (CLI)", () => {
     expect(result.stderr).toBe("");
     expect(result.code).toBe(0);
     expect(result.stdout).toBe(
-      [".", "./input.txt", "./run.sh", "./src", "./src/lib", "./src/lib/util.txt", "script ran", ""].join("\n"),
+      [".", "./input.txt", "./run.sh", "./src", "./src/lib", "./src/lib/util.txt", "script ran", ""].join(
+        "\n",
+      ),
     );
     expect(readFileSync(join(out, "results/summary.txt"), "utf8")).toBe("hello from the host\n");
     expect(readFileSync(join(out, "src/lib/util.txt"), "utf8")).toBe("nested\n");

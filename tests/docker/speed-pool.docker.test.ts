@@ -160,6 +160,24 @@ describe("the pool's lifecycle", () => {
     expect(await waitUntilGone([pooled])).toEqual([]);
   });
 
+  it.each([
+    [2, "after the claimed execution ends, while another sandbox is still ready", 2],
+    [1, "at once when the claim emptied the pool", 2],
+  ])("pool of %i: refills %s", async (size, _when, startedDuringRun) => {
+    watched = await watchedEngine({ pool: { size } });
+    const { engine } = watched;
+    await engine.prewarm({ runtime: "python" });
+    const running = engine.execute({ runtime: "python", code: "import time; time.sleep(1.5); print('done')" });
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect(watched.started()).toHaveLength(startedDuringRun);
+    expect((await running).stdout).toBe("done\n");
+    const deadline = Date.now() + 10_000;
+    while (watched.started().length < size + 1 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(watched.started()).toHaveLength(size + 1);
+  });
+
   it("close() removes pooled, used and refilling containers alike", async () => {
     watched = await watchedEngine({ pool: { size: 3 } });
     const { engine } = watched;

@@ -11,6 +11,8 @@ import { imageId } from "./helpers/private-repository.js";
  */
 
 const PROBE = "isol8-cleanup-probe:keep";
+// A user's image built FROM ours inherits every isol8 label; cleanup must still leave it alone.
+const DERIVED = "isol8-cleanup-derived:keep";
 const OS_IMAGE = "debian:bookworm-slim";
 
 function docker(args: string[]): string[] {
@@ -20,7 +22,20 @@ function docker(args: string[]): string[] {
     .filter(Boolean);
 }
 
-const managedImages = () => docker(["images", "-q", "--filter", "label=org.isol8.managed=true"]);
+/** Images isol8 built itself: our labels, and still (or no longer any) tag but the one the build gave. */
+function managedImages(): string[] {
+  return docker(["images", "-q", "--no-trunc", "--filter", "label=org.isol8.managed=true"]).filter((id) => {
+    const [tags, ownTag] = docker([
+      "image",
+      "inspect",
+      id,
+      "--format",
+      '{{json .RepoTags}}\n{{index .Config.Labels "org.isol8.tag"}}',
+    ]);
+    const list = JSON.parse(tags ?? "[]") as string[];
+    return list.length === 0 || list.includes(ownTag ?? "");
+  });
+}
 const containerExists = (name: string) => docker(["ps", "-aq", "--filter", `name=^${name}$`]).length > 0;
 
 describe("isol8 cleanup", () => {
@@ -29,6 +44,11 @@ describe("isol8 cleanup", () => {
 
   beforeAll(() => {
     docker(["tag", OS_IMAGE, PROBE]);
+    execFileSync("docker", ["build", "-q", "-t", DERIVED, "-"], {
+      input: 'FROM isol8:base\nLABEL org.example.app="mine"\n',
+      stdio: ["pipe", "ignore", "pipe"],
+      env: { ...process.env, DOCKER_BUILDKIT: "0" },
+    });
     docker([
       "create",
       "--name",
@@ -44,6 +64,7 @@ describe("isol8 cleanup", () => {
   afterAll(() => {
     if (containerExists(orphan)) docker(["rm", "-f", orphan]);
     if (imageId(PROBE)) docker(["rmi", PROBE]);
+    if (imageId(DERIVED)) docker(["rmi", DERIVED]);
   });
 
   it("removes nothing without --force when there is no terminal to ask, and says to pass --force", async () => {
@@ -77,6 +98,7 @@ describe("isol8 cleanup", () => {
     expect(managedImages()).toEqual([]);
     expect(imageId(OS_IMAGE)).toBe(osImageId);
     expect(imageId(PROBE)).toBe(osImageId);
+    expect(imageId(DERIVED)).toBeTruthy();
 
     const again = await runCli(["cleanup", "--images", "--force"]);
     expect(again.stdout).toBe("Nothing to clean up.\n");

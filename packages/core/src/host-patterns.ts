@@ -35,9 +35,11 @@ export function parseHostPattern(pattern: string, source: string): HostPattern {
   };
   const text = pattern.trim().toLowerCase();
   if (text === "") problem("it is empty");
-  if (/[^a-z0-9.*:-]/.test(text)) problem("only letters, digits, '-', '.', a leading '*.' and ':port' may appear");
+  if (/[^a-z0-9.*:-]/.test(text))
+    problem("only letters, digits, '-', '.', a leading '*.' and ':port' may appear");
   const [hostPart = "", portPart, extra] = text.split(":");
-  if (extra !== undefined) problem("IPv6 addresses are not supported, and only one ':port' may follow the host");
+  if (extra !== undefined)
+    problem("IPv6 addresses are not supported, and only one ':port' may follow the host");
   const port = portPart === undefined ? undefined : parsePort(portPart, problem);
   const subdomains = hostPart.startsWith("*.");
   const host = subdomains ? hostPart.slice(2) : hostPart;
@@ -84,6 +86,7 @@ export function parseHostPatterns(patterns: readonly string[], source: string): 
 export function normalizeNetworkPolicy(policy: NetworkPolicy, source = "network"): NetworkPolicy {
   const allow = parseHostPatterns(policy.allow, `${source}.allow`).map((pattern) => pattern.text);
   const deny = parseHostPatterns(policy.deny, `${source}.deny`).map((pattern) => pattern.text);
-  return policy.mode === "filtered" ? { mode: "filtered", allow, deny } : { mode: policy.mode, allow: [], deny: [] };
+  return policy.mode === "filtered"
+    ? { mode: "filtered", allow, deny }
+    : { mode: policy.mode, allow: [], deny: [] };
 }
-

@@ -32,7 +32,12 @@ export {
   type SandboxFile,
 } from "./execution.js";
 export { canonicalJson, dependencyHash, normalizePackageList, stableHash } from "./hash.js";
-export { type HostPattern, normalizeNetworkPolicy, parseHostPattern, parseHostPatterns } from "./host-patterns.js";
+export {
+  type HostPattern,
+  normalizeNetworkPolicy,
+  parseHostPattern,
+  parseHostPatterns,
+} from "./host-patterns.js";
 export { parseCpus, parseDuration, parsePositiveInt, parseSize } from "./limits.js";
 export { validatePackageName, validatePackageNames } from "./package-names.js";
 export {

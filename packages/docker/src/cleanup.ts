@@ -5,6 +5,8 @@ import { CONTAINER_KINDS, isOwnImage, LABELS } from "./labels.js";
 export interface Leftovers {
   containers: { id: string; name: string; state: string }[];
   images: { id: string; tags: string[]; created: number }[];
+  /** Internal networks of filtered policies (their proxies are among the containers). */
+  networks: { id: string; name: string }[];
 }
 
 export interface CleanupReport {
@@ -12,6 +14,9 @@ export interface CleanupReport {
   imagesRemoved: number;
   /** Images the engine refused to remove (used by a container that is not ours, or tagged elsewhere). */
   imagesKept: string[];
+  networksRemoved: number;
+  /** Networks the engine refused to remove (a container that is not ours is still attached). */
+  networksKept: string[];
 }
 
 /** isol8's containers (and images, when asked), found by the managed label only: nothing else is ever touched. */
@@ -19,6 +24,9 @@ export async function findLeftovers(docker: Docker, options: { images?: boolean 
   const filters = JSON.stringify({ label: [`${LABELS.managed}=true`] });
   const containers = await docker.listContainers({ all: true, filters });
   const images = options.images ? await docker.listImages({ filters }) : [];
+  const networks = await docker.listNetworks({
+    filters: JSON.stringify({ label: [`${LABELS.managed}=true`, `${LABELS.kind}=network`] }),
+  });
   return {
     containers: containers
       .filter((container) => CONTAINER_KINDS.includes(container.Labels[LABELS.kind] ?? ""))
@@ -40,6 +48,7 @@ export async function findLeftovers(docker: Docker, options: { images?: boolean 
       }))
       .filter((image) => image.own)
       .map(({ id, ownTag, created }) => ({ id, tags: ownTag ? [ownTag] : [], created })),
+    networks: networks.map((network) => ({ id: network.Id, name: network.Name })),
   };
 }
 
@@ -68,5 +77,19 @@ export async function cleanupResources(docker: Docker, leftovers: Leftovers): Pr
       else throw error;
     }
   }
-  return { containersRemoved, imagesRemoved, imagesKept };
+  // After the containers: a network goes only once nothing is attached to it.
+  let networksRemoved = 0;
+  const networksKept: string[] = [];
+  for (const network of leftovers.networks) {
+    try {
+      await docker.getNetwork(network.id).remove();
+      networksRemoved++;
+    } catch (error) {
+      if (isNotFound(error)) continue;
+      if (isConflict(error) || (error as { statusCode?: number }).statusCode === 403)
+        networksKept.push(network.name);
+      else throw error;
+    }
+  }
+  return { containersRemoved, imagesRemoved, imagesKept, networksRemoved, networksKept };
 }

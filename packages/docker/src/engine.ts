@@ -16,6 +16,7 @@ import { eventStream } from "./event-stream.js";
 import type { BuildProgress } from "./images/build-image.js";
 import type { ImageReport } from "./images/ensure-image.js";
 import { createImageManager, type SetupOptions } from "./images/image-manager.js";
+import { createEgressProxies } from "./network/egress-proxies.js";
 import { SandboxPool } from "./pool/sandbox-pool.js";
 import { containerSpec } from "./sandbox/container-spec.js";
 import { executeInSandbox } from "./sandbox/execute.js";
@@ -101,6 +102,7 @@ export function createDockerEngine(options: DockerEngineOptions): DockerEngine {
     images,
     seccompProfile: loadSeccompProfile,
     track,
+    egress: createEgressProxies({ docker, repository, proxyImage: () => images.proxyImage() }),
     acquire: (spec: Docker.ContainerCreateOptions, signal?: AbortSignal) => pool.acquire(spec, signal),
   };
   const sessions = createSessions(context);

@@ -9,6 +9,8 @@ export const LABELS = {
   repository: "org.isol8.repository",
   /** The tag an image was built under; images built FROM ours inherit it, which is how they are told apart. */
   tag: "org.isol8.tag",
+  /** Hash of the filtered network policy an egress proxy and its internal network serve. */
+  policy: "org.isol8.network.policy",
 } as const;
 
 export type ObjectKind = "base" | "runtime" | "custom" | "sandbox" | "session" | "proxy";

@@ -1,9 +1,22 @@
 import { execFileSync } from "node:child_process";
 
-/** Ids of containers carrying isol8's managed label (running or not). */
+/**
+ * Ids of containers carrying isol8's managed label (running or not), egress proxies aside: those are shared by every
+ * run with the same policy and stay up until `isol8 cleanup` (network-*.docker.test.ts checks them).
+ */
 export function isol8Containers(): string[] {
-  const output = execFileSync("docker", ["ps", "-aq", "--filter", "label=org.isol8.managed=true"]).toString();
-  return output.split("\n").filter(Boolean);
+  const output = execFileSync("docker", [
+    "ps",
+    "-a",
+    "--filter",
+    "label=org.isol8.managed=true",
+    "--format",
+    '{{.ID}} {{.Label "org.isol8.kind"}}',
+  ]).toString();
+  return output
+    .split("\n")
+    .filter((line) => line !== "" && !line.endsWith(" proxy"))
+    .map((line) => line.split(" ")[0] ?? "");
 }
 
 /** Polls until no isol8 container remains (removal runs off the critical path) or the deadline passes. */

@@ -6,7 +6,7 @@ import { createCliContext } from "./context.js";
 export async function cleanupAction(args: CleanupArguments): Promise<number> {
   const { engine } = await createCliContext({ config: args.config });
   const leftovers = await engine.findLeftovers({ images: args.images });
-  const total = leftovers.containers.length + leftovers.images.length;
+  const total = leftovers.containers.length + leftovers.images.length + leftovers.networks.length;
   if (total === 0) {
     process.stdout.write("Nothing to clean up.\n");
     return 0;
@@ -19,6 +19,9 @@ export async function cleanupAction(args: CleanupArguments): Promise<number> {
       `image     ${image.id.replace(/^sha256:/, "").slice(0, 12)} ${image.tags.join(", ") || "<untagged>"}\n`,
     );
   }
+  for (const network of leftovers.networks) {
+    process.stdout.write(`network   ${network.id.slice(0, 12)} ${network.name}\n`);
+  }
   if (!args.force && !(await confirm(`Remove these ${total} isol8 object(s)?`))) {
     process.stdout.write("Nothing removed.\n");
     return 0;
@@ -27,7 +30,9 @@ export async function cleanupAction(args: CleanupArguments): Promise<number> {
   process.stdout.write(
     `Removed ${report.containersRemoved} container(s) and ${report.imagesRemoved} image(s).\n`,
   );
-  if (report.imagesKept.length > 0) process.stdout.write(`Kept (in use): ${report.imagesKept.join(", ")}\n`);
+  if (report.networksRemoved > 0) process.stdout.write(`Removed ${report.networksRemoved} network(s).\n`);
+  const kept = [...report.imagesKept, ...report.networksKept];
+  if (kept.length > 0) process.stdout.write(`Kept (in use): ${kept.join(", ")}\n`);
   return 0;
 }
 

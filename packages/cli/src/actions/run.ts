@@ -1,11 +1,12 @@
 import { writeFile } from "node:fs/promises";
-import { type ExecutionResult, mergeLimits, mergeNetworkPolicy } from "@isol8/core";
+import { type ExecutionResult, mergeLimits } from "@isol8/core";
 import type { RunArguments } from "../commands/run.js";
 import { EXIT } from "../exit-codes.js";
 import { resolveCodeSource } from "./code-source.js";
 import { createCliContext } from "./context.js";
 import { hintsFor } from "./hints.js";
 import { readLocalDirectory, writeDownloads } from "./local-files.js";
+import { formatNetworkLog, HOST_NETWORK_WARNING, networkPolicyFor } from "./network-flags.js";
 import { parseAssignments, parseLimitFlags, splitList } from "./parse-flags.js";
 import { endProgressLine } from "./progress.js";
 
@@ -16,6 +17,7 @@ export async function runAction(args: RunArguments): Promise<number> {
   const limitFlags = parseLimitFlags(args);
   const env = parseAssignments(args.env, "--env");
   const secrets = parseAssignments(args.secret, "--secret");
+  const network = networkPolicyFor(args, loaded.config);
   // The config's dependencies are the packages every run of that runtime needs: with them baked by `isol8 setup`,
   // the custom image covers the run and nothing is installed; without, they are installed like --install.
   const packages = [...(loaded.config.dependencies[source.runtime] ?? []), ...splitList(args.install)];
@@ -27,6 +29,7 @@ export async function runAction(args: RunArguments): Promise<number> {
   process.once("SIGINT", onSignal);
   process.once("SIGTERM", onSignal);
   const files = args.files === undefined ? [] : await readLocalDirectory(args.files);
+  if (network.mode === "host") process.stderr.write(`${HOST_NETWORK_WARNING}\n`);
   let result: ExecutionResult;
   try {
     const session = args.session
@@ -50,7 +53,8 @@ export async function runAction(args: RunArguments): Promise<number> {
         stdin: args.stdin,
         workdir: args.workdir ?? "/sandbox",
         limits: mergeLimits(loaded.config, limitFlags),
-        network: mergeNetworkPolicy(loaded.config, {}),
+        network,
+        logNetwork: args.logNetwork,
         persist: args.persist,
         files,
         download: args.download,
@@ -81,7 +85,8 @@ export async function runAction(args: RunArguments): Promise<number> {
       if (args.out === undefined) process.stdout.write(result.stdout);
       process.stderr.write(result.stderr);
     }
-    for (const note of [...notes(result, args), ...downloadProblems])
+    const networkLog = result.network ? formatNetworkLog(result.network) : [];
+    for (const note of [...notes(result, args), ...downloadProblems, ...networkLog])
       process.stderr.write(`[isol8] ${note}\n`);
     const hints = hintsFor({
       runtime: source.runtime,

@@ -9,7 +9,8 @@ export interface CleanupArguments {
 export function cleanupCommand(setExitCode: (code: number) => void): CommandModule<object, CleanupArguments> {
   return {
     command: "cleanup",
-    describe: "Remove leftover isol8 containers (and images with --images); nothing without isol8's labels",
+    describe:
+      "Remove leftover isol8 containers and networks (and images with --images); nothing without isol8's labels",
     builder: (yargs: Argv) =>
       yargs
         .option("images", { type: "boolean", default: false, describe: "Also remove every isol8 image" })

@@ -19,6 +19,10 @@ export interface RunArguments {
   sandboxSize?: string;
   tmpSize?: string;
   maxOutput?: string;
+  net?: "none" | "filtered" | "host";
+  allow: string[];
+  deny: string[];
+  logNetwork: boolean;
   json: boolean;
   stream: boolean;
   persist: boolean;
@@ -94,6 +98,30 @@ export function runCommand(setExitCode: (code: number) => void): CommandModule<o
           type: "string",
           describe: "Cap on stdout+stderr; the program is stopped past it [default: 1m]",
         })
+        .option("net", {
+          type: "string",
+          choices: ["none", "filtered", "host"],
+          describe:
+            "Network: none (loopback only), filtered (only --allow hosts, through an egress proxy), host (the host's network; warns) [default: none]",
+        })
+        .option("allow", {
+          type: "string",
+          array: true,
+          default: [],
+          describe:
+            'With --net filtered: a host the program may reach, "pypi.org", "*.example.com" or "host:port" (repeatable)',
+        })
+        .option("deny", {
+          type: "string",
+          array: true,
+          default: [],
+          describe: "With --net filtered: a host refused even when allowed; deny wins (repeatable)",
+        })
+        .option("log-network", {
+          type: "boolean",
+          default: false,
+          describe: "List the program's requests through the egress proxy (--net filtered)",
+        })
         .option("json", {
           type: "boolean",
           default: false,
@@ -129,6 +157,10 @@ export function runCommand(setExitCode: (code: number) => void): CommandModule<o
         })
         .example('$0 run -e "print(1)" --runtime python', "Inline code")
         .example("$0 run script.py --install numpy", "A file, with a package installed first")
+        .example(
+          "$0 run fetch.py --net filtered --allow pypi.org",
+          "Reach one host, through the egress proxy",
+        )
         .example(
           "echo 'console.log(1)' | $0 run --runtime node",
           "Code from stdin",

@@ -5,7 +5,14 @@ import { isOwnImage, LABELS } from "../labels.js";
 import type { BuildProgress } from "./build-image.js";
 import { type CustomImageCandidate, chooseCustomImage } from "./choose-image.js";
 import { type EnsureImageOptions, ensureImage, type ImageReport } from "./ensure-image.js";
-import { basePlan, type CaCertificate, customPlan, type ImagePlan, runtimePlan } from "./image-plan.js";
+import {
+  basePlan,
+  type CaCertificate,
+  customPlan,
+  type ImagePlan,
+  proxyPlan,
+  runtimePlan,
+} from "./image-plan.js";
 import { findImage, listManagedImages, removeSupersededImages } from "./image-store.js";
 import { ensureOsImage } from "./os-image.js";
 
@@ -117,6 +124,29 @@ export function createImageManager(options: ImageManagerOptions) {
   }
 
   /**
+   * The egress proxy's image, built when missing or when its own files or the base under it changed. The base
+   * itself is built only when missing: a run never rebuilds what setup owns.
+   */
+  async function proxyImage(): Promise<{ tag: string; id: string }> {
+    const baseTag = `${repository}:base`;
+    const reports: ImageReport[] = [];
+    let base = await findImage(docker, baseTag);
+    if (!base) {
+      reports.push(await ensureImage(docker, await planBase(), ensureOptions()));
+      base = await findImage(docker, baseTag);
+    }
+    const baseHash = base?.labels[LABELS.buildHash] ?? base?.id ?? "";
+    const report = await ensureImage(
+      docker,
+      proxyPlan(repository, options.assetsDir, { tag: baseTag, hash: baseHash }),
+      ensureOptions(),
+    );
+    reports.push(report);
+    await retire(reports);
+    return { tag: report.tag, id: report.id };
+  }
+
+  /**
    * Picks the image for a run: a custom image whose packages cover the request (an exact match first, else the
    * smallest superset), else the custom image holding the most of them with the rest left to install, else the
    * runtime image with every package left to install. Only images under setup's tag scheme
@@ -195,7 +225,7 @@ export function createImageManager(options: ImageManagerOptions) {
     return info.Config?.Env ?? [];
   }
 
-  return { setup, runtimeImage, resolve, buildTagged, explicit, environment };
+  return { setup, runtimeImage, proxyImage, resolve, buildTagged, explicit, environment };
 }
 
 function parseDependencies(label: string | undefined): string[] {

@@ -102,6 +102,28 @@ export function customPlan(
   return { tag, kind: "custom", hash, files, buildArgs: {}, labels };
 }
 
+/** Upstream Squid version the proxy image asserts: the configuration the engine writes is Squid 5's. */
+export const SQUID_VERSION = "5.7";
+
+/**
+ * The egress proxy's image, `<repository>:proxy`: Debian's Squid over the base, from docker/proxy/. Its hash covers
+ * the base's (the existing image's label: a run never rebuilds the base that setup owns), the folder's files and
+ * the Squid version it asserts.
+ */
+export function proxyPlan(
+  repository: string,
+  assetsDir: string,
+  base: { tag: string; hash: string },
+): ImagePlan {
+  const root = join(assetsDir, "proxy");
+  const files: BuildContextFiles = {};
+  for (const file of walk(root)) files[relative(root, file)] = readFileSync(file);
+  const buildArgs = { ISOL8_BASE: base.tag, ISOL8_SQUID_VERSION: SQUID_VERSION };
+  const hash = stableHash({ kind: "proxy", base: base.hash, files: digestFiles(files), buildArgs });
+  const tag = `${repository}:proxy`;
+  return { tag, kind: "proxy", hash, files, buildArgs, labels: labelsFor("proxy", hash, repository, tag) };
+}
+
 /**
  * Labels of an image isol8 builds. Images built FROM ours inherit every label, so `tag` records the one tag this
  * build gave: an image is isol8's own only while it still carries that tag (or none, once superseded).

@@ -32,7 +32,11 @@ export class SandboxPool {
     private readonly track: (work: Promise<unknown>) => void,
   ) {}
 
-  /** A ready sandbox of this kind when one is waiting, else a freshly started one; then refills in the background. */
+  /**
+   * A ready sandbox of this kind when one is waiting, else a freshly started one; then refills in the background.
+   * A container start is the busiest step there is: while other sandboxes of the kind are still ready, the refill
+   * waits until the claimed one is released, so that it does not compete with that execution for the CPU.
+   */
   async acquire(spec: Docker.ContainerCreateOptions, signal?: AbortSignal): Promise<Sandbox> {
     if (this.options.size <= 0 || this.closed) return this.start(spec, signal);
     const shelf = this.shelf(spec);
@@ -44,6 +48,7 @@ export class SandboxPool {
       if (entry.sandbox.agent.alive) claimed = entry.sandbox;
       else this.track(entry.sandbox.remove());
     }
+    if (claimed && shelf.ready.length > 0) return this.refillAfterUse(shelf, claimed);
     this.refill(shelf);
     return claimed ?? this.start(spec, signal);
   }
@@ -103,6 +108,27 @@ export class SandboxPool {
       pending.push(settled);
     }
     return pending;
+  }
+
+  /** The claimed sandbox, which refills its shelf once the execution lets go of it (released or detached). */
+  private refillAfterUse(shelf: Shelf, sandbox: Sandbox): Sandbox {
+    let refilled = false;
+    const refill = () => {
+      if (refilled) return;
+      refilled = true;
+      this.refill(shelf);
+    };
+    return {
+      ...sandbox,
+      release: () => {
+        refill();
+        return sandbox.release();
+      },
+      detach: () => {
+        refill();
+        sandbox.detach();
+      },
+    };
   }
 
   private expire(shelf: Shelf, sandbox: Sandbox): void {

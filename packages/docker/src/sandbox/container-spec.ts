@@ -12,8 +12,10 @@ export interface ContainerSpecInput {
   limits: Limits;
   /** The seccomp profile's JSON text. */
   seccompProfile: string;
-  /** "none" gives loopback only; "bridge" is used for the install phase and then disconnected. */
+  /** "none" gives loopback only; "host" the host's network; else the (internal) network to create it on. */
   networkMode: string;
+  /** DNS servers and resolver options; Docker's defaults when absent. */
+  dns?: { servers: string[]; options: string[] } | undefined;
   /** The container outlives the host's connection (sessions, --persist); else it ends when the host goes away. */
   keepAlive?: boolean;
   /** A kept-alive sandbox ends itself (and is removed) after this long without a request. */
@@ -55,6 +57,7 @@ export function containerSpec(input: ContainerSpecInput): Docker.ContainerCreate
     StopTimeout: 1,
     HostConfig: {
       NetworkMode: input.networkMode,
+      ...(input.dns ? { Dns: input.dns.servers, DnsOptions: input.dns.options } : {}),
       // A session that idles out is gone for good; an ephemeral sandbox is removed by isol8 itself.
       AutoRemove: input.idleTimeoutMs !== undefined,
       ReadonlyRootfs: true,

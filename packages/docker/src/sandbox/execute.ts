@@ -8,11 +8,13 @@ import {
 } from "@isol8/core";
 import type Docker from "dockerode";
 import type { ImageManager } from "../images/image-manager.js";
+import type { EgressProxies } from "../network/egress-proxies.js";
+import { planSandboxNetwork } from "../network/sandbox-network.js";
 import type { CommandExit } from "./agent-connection.js";
 import { containerSpec, SANDBOX_DIR } from "./container-spec.js";
 import { commandEnvironment } from "./environment.js";
 import { OutputCollector } from "./output-collector.js";
-import { INSTALL_NETWORK, runOnSandbox } from "./run-on-sandbox.js";
+import { runOnSandbox } from "./run-on-sandbox.js";
 import type { Sandbox } from "./sandbox.js";
 import { validateRequest } from "./validate-request.js";
 
@@ -23,6 +25,8 @@ export interface ExecutionContext {
   seccompProfile: () => Promise<string>;
   /** Hands over container removals so they run off the critical path; `close()` awaits them. */
   track: (work: Promise<unknown>) => void;
+  /** Egress proxies and internal networks of filtered policies (runs and installs). */
+  egress: EgressProxies;
   /** A started sandbox for this spec: a pre-started one from the pool when available. */
   acquire: (spec: Docker.ContainerCreateOptions, signal?: AbortSignal) => Promise<Sandbox>;
 }
@@ -46,13 +50,19 @@ export async function executeInSandbox(
   emit({ type: "phase", phase: "sandbox", detail: resolved.tag });
   const sandboxStarted = performance.now();
   const installing = resolved.missing.length > 0;
+  const network = await planSandboxNetwork(
+    context.egress,
+    request.network,
+    installing ? (runtime.registries ?? []) : undefined,
+  );
   const sandbox = await context.acquire(
     containerSpec({
       image: resolved.tag,
       runtime: runtime.name,
       limits: request.limits,
       seccompProfile: await context.seccompProfile(),
-      networkMode: installing ? INSTALL_NETWORK : "none",
+      networkMode: network.networkMode,
+      dns: network.dns,
       keepAlive: request.persist,
     }),
     options.signal,
@@ -73,6 +83,7 @@ export async function executeInSandbox(
         missing: resolved.missing,
         startedAt,
         sandboxMs,
+        network,
       },
       options,
     );

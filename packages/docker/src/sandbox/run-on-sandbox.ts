@@ -7,6 +7,15 @@ import {
   Isol8Error,
   type RuntimeDefinition,
 } from "@isol8/core";
+import {
+  assertJoinable,
+  collectRequests,
+  enterInstallNetwork,
+  enterRunNetwork,
+  leaveRunNetwork,
+  planSandboxNetwork,
+  type SandboxNetworkPlan,
+} from "../network/sandbox-network.js";
 import type { CommandExit } from "./agent-connection.js";
 import { SANDBOX_DIR } from "./container-spec.js";
 import { commandEnvironment } from "./environment.js";
@@ -18,17 +27,20 @@ import type { Sandbox } from "./sandbox.js";
 const INSTALL_OUTPUT_BYTES = 256 * 1024;
 /** Linux caps one argument at 128 KiB; larger inline code runs from its file instead. */
 const MAX_INLINE_BYTES = 64 * 1024;
-/** Network that the install phase uses; left before the user's code starts. */
+/** Network a session is created on and leaves at once: a container created without one could never join one. */
 export const INSTALL_NETWORK = "bridge";
 
-const SIGNALS: Record<number, string> = {
-  1: "SIGHUP",
-  2: "SIGINT",
-  6: "SIGABRT",
-  9: "SIGKILL",
-  11: "SIGSEGV",
-  15: "SIGTERM",
-};
+/**
+ * Linux signal names by number (the same on x86-64 and arm64). A static table rather than `os.constants.signals`:
+ * the sandbox is Linux even when the host is not (macOS numbers SIGSYS 12). SIGSYS is how seccomp kills a process
+ * that makes an i386 system call.
+ */
+const SIGNALS: readonly string[] = [
+  ...["", "SIGHUP", "SIGINT", "SIGQUIT", "SIGILL", "SIGTRAP", "SIGABRT", "SIGBUS", "SIGFPE", "SIGKILL"],
+  ...["SIGUSR1", "SIGSEGV", "SIGUSR2", "SIGPIPE", "SIGALRM", "SIGTERM", "SIGSTKFLT", "SIGCHLD", "SIGCONT"],
+  ...["SIGSTOP", "SIGTSTP", "SIGTTIN", "SIGTTOU", "SIGURG", "SIGXCPU", "SIGXFSZ", "SIGVTALRM", "SIGPROF"],
+  ...["SIGWINCH", "SIGIO", "SIGPWR", "SIGSYS"],
+];
 
 /** A validated request with its image resolved, ready to run on a sandbox. */
 export interface PreparedRun {
@@ -42,6 +54,8 @@ export interface PreparedRun {
   missing: string[];
   startedAt: number;
   sandboxMs: number;
+  /** The networks the sandbox was created for; a session's are planned per execution. */
+  network?: SandboxNetworkPlan;
 }
 
 /**
@@ -49,7 +63,7 @@ export interface PreparedRun {
  * the timeout and the output cap, files out, an honest result. Does not release the sandbox.
  */
 export async function runOnSandbox(
-  context: Pick<ExecutionContext, "track">,
+  context: Pick<ExecutionContext, "track" | "egress">,
   sandbox: Sandbox,
   prepared: PreparedRun,
   options: ExecuteOptions = {},
@@ -59,6 +73,14 @@ export async function runOnSandbox(
   const imageEnv = prepared.imageEnv;
   const installing = resolved.missing.length > 0;
   const emit = (event: ExecutionEvent) => options.onEvent?.(event);
+  const plan =
+    prepared.network ??
+    (await planSandboxNetwork(
+      context.egress,
+      request.network,
+      installing ? (runtime.registries ?? []) : undefined,
+    ));
+  if (!prepared.network) assertJoinable(plan);
   const onAbort = () => void sandbox.kill();
   options.signal?.addEventListener("abort", onAbort, { once: true });
   try {
@@ -66,25 +88,26 @@ export async function runOnSandbox(
     for (const file of request.files) {
       await sandbox.agent.writeFile(file.path, file.content, file.executable ? 0o755 : 0o644);
     }
-    const env = commandEnvironment(imageEnv, runtime, request);
+    const env = commandEnvironment([...imageEnv, ...plan.run.env], runtime, request);
     if (workdir !== SANDBOX_DIR) {
       await runQuietly(sandbox, { argv: ["mkdir", "-p", "--", workdir], env, cwd: SANDBOX_DIR });
     }
 
     let installMs = 0;
     if (installing) {
-      await sandbox.joinNetwork(INSTALL_NETWORK);
+      await enterInstallNetwork(sandbox, plan);
       emit({ type: "phase", phase: "install", detail: resolved.missing.join(" ") });
       const installStarted = performance.now();
-      await install(sandbox, runtime.install(resolved.missing), commandEnvironment(imageEnv, runtime), {
+      const installEnv = commandEnvironment([...imageEnv, ...plan.install.env], runtime);
+      await install(sandbox, runtime.install(resolved.missing), installEnv, {
         packages: resolved.missing,
         runtime: runtime.name,
         timeoutMs: request.limits.installTimeoutMs,
         signal: options.signal,
       });
-      await sandbox.leaveNetwork(INSTALL_NETWORK);
       installMs = performance.now() - installStarted;
     }
+    await enterRunNetwork(sandbox, plan);
     throwIfAborted(options.signal);
 
     emit({ type: "phase", phase: "run" });
@@ -100,6 +123,10 @@ export async function runOnSandbox(
       onText: (stream, data) => emit({ type: stream, data }),
       onLimit: () => void sandbox.kill(),
     });
+    // Requests are told apart by the sandbox's address on the proxy's network and the time it held it.
+    const logged = request.logNetwork ? plan.run.proxy : undefined;
+    const client = logged ? await context.egress.addressOf(sandbox.id, logged) : undefined;
+    const runFrom = Date.now();
     let timedOut = false;
     const runStarted = performance.now();
     const timer = setTimeout(() => {
@@ -129,6 +156,7 @@ export async function runOnSandbox(
       clearTimeout(timer);
     }
     const runMs = performance.now() - runStarted;
+    const runTo = Date.now();
     throwIfAborted(options.signal);
 
     // The agent's count is cumulative over the container's life (a session runs many programs).
@@ -137,9 +165,13 @@ export async function runOnSandbox(
     const oomKilled = !timedOut && exit.signal === 9 && (newOomKills || (await sandbox.wasOomKilled()));
     const { stdout, stderr } = collector.finish();
     const files = await download(sandbox, request.download);
+    const network =
+      logged && client
+        ? await collectRequests(context.egress, logged, client, { from: runFrom, to: runTo })
+        : undefined;
     const result: ExecutionResult = {
       exitCode: exit.code,
-      signal: exit.signal ? (SIGNALS[exit.signal] ?? `SIG${exit.signal}`) : undefined,
+      signal: exit.signal ? signalName(exit.signal) : undefined,
       stdout,
       stderr,
       truncated: collector.truncated,
@@ -150,11 +182,13 @@ export async function runOnSandbox(
       installed: resolved.missing,
       files,
       containerId: request.persist ? sandbox.id : undefined,
+      ...(network ? { network } : {}),
     };
     emit({ type: "result", result });
     return result;
   } finally {
     options.signal?.removeEventListener("abort", onAbort);
+    if (!prepared.network) await leaveRunNetwork(sandbox, plan).catch(() => undefined);
   }
 }
 
@@ -229,6 +263,11 @@ async function download(sandbox: Sandbox, paths: readonly string[]): Promise<Dow
     }
   }
   return files;
+}
+
+/** "SIGSYS" for 31; real-time signals by number ("SIG34"). */
+function signalName(signal: number): string {
+  return SIGNALS[signal] || `SIG${signal}`;
 }
 
 function throwIfAborted(signal: AbortSignal | undefined): void {

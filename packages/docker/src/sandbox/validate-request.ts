@@ -9,6 +9,7 @@ import {
   type RuntimeRegistry,
   validatePackageNames,
 } from "@isol8/core";
+import { validateNetworkRequest } from "../network/validate-network.js";
 
 export interface ValidatedRequest {
   request: ExecutionRequest;
@@ -51,6 +52,7 @@ export function validateRequest(input: ExecutionRequestInput, runtimes: RuntimeR
     }
   }
   validatePackageNames(runtime, request.install);
+  validateNetworkRequest(request, runtime);
   return { request, runtime, fileName, workdir };
 }
 

@@ -1,0 +1,213 @@
+import { execFileSync, spawnSync } from "node:child_process";
+import { existsSync, readdirSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { type ProcessRun, timeChecked } from "./processes.js";
+import { type RecordedRequest, startRecordingProxy } from "./recording-proxy.js";
+import { median, pause, round, type Summary, summarize } from "./stats.js";
+
+export const root = new URL("../", import.meta.url).pathname;
+const bin = join(root, "packages/cli/dist/bin.js");
+const cli = (...args: string[]) => [bin, ...args];
+
+/**
+ * Builds the CLI when its dist is missing or older than the sources, or when the packaged Docker assets differ
+ * from docker/: `isol8 setup` from a stale dist would hash an old agent and rebuild the shared images with it.
+ * Returns what it did, or undefined when the dist was current.
+ */
+export function ensureCliBuild(): string | undefined {
+  const reason = !existsSync(bin)
+    ? "dist is missing"
+    : !sameTree(join(root, "docker"), join(root, "packages/docker/assets"))
+      ? "packaged docker assets differ from docker/"
+      : newestSource() > statSync(bin).mtimeMs
+        ? "sources are newer than dist"
+        : undefined;
+  if (!reason) return undefined;
+  process.stderr.write(`[bench] building the CLI (${reason})\n`);
+  const build = spawnSync("pnpm", ["build"], { cwd: root, stdio: ["ignore", "ignore", "inherit"] });
+  if (build.status === 0) return `built: ${reason}`;
+  // Someone's work in progress may not compile; an existing dist still measures the CLI (setup is guarded).
+  if (!existsSync(bin)) throw new Error("pnpm build failed and there is no dist to measure");
+  process.stderr.write("[bench] pnpm build failed: measuring the existing dist\n");
+  return `stale (${reason}); pnpm build failed`;
+}
+
+function sameTree(a: string, b: string): boolean {
+  try {
+    execFileSync("diff", ["-rq", a, b], { stdio: "ignore" });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function newestSource(): number {
+  let newest = 0;
+  const visit = (dir: string) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) visit(path);
+      else if (entry.name.endsWith(".ts") && !entry.name.endsWith(".test.ts"))
+        newest = Math.max(newest, statSync(path).mtimeMs);
+    }
+  };
+  for (const pkg of ["core", "docker", "cli", ...runtimeDirs()]) visit(join(root, "packages", pkg, "src"));
+  return newest;
+}
+
+function runtimeDirs(): string[] {
+  return readdirSync(join(root, "packages/runtimes")).map((name) => `runtimes/${name}`);
+}
+
+export interface CliResult {
+  cli: Summary;
+  dockerRun: Summary;
+  nodeStart: Summary;
+  version: Summary;
+}
+
+/** `isol8 run` against `docker run --rm` of the same image and command, interleaved; plus process start costs. */
+export async function cliPhase(iterations: number, env: NodeJS.ProcessEnv): Promise<CliResult> {
+  const runCli = () =>
+    timeChecked("node", cli("run", "-e", "print(1)", "--runtime", "python"), {
+      cwd: root,
+      env,
+      expected: "1\n",
+    });
+  const dockerRun = () =>
+    timeChecked(
+      "docker",
+      ["run", "--rm", "--network", "none", "--entrypoint", "python3", "isol8:python", "-c", "print(1)"],
+      { env, expected: "1\n" },
+    );
+  const times = {
+    cli: [] as number[],
+    dockerRun: [] as number[],
+    nodeStart: [] as number[],
+    version: [] as number[],
+  };
+  await runCli();
+  await dockerRun();
+  for (let i = 0; i < iterations; i++) {
+    times.cli.push((await runCli()).ms);
+    await pause(100);
+    times.dockerRun.push((await dockerRun()).ms);
+    await pause(100);
+    times.nodeStart.push((await timeChecked("node", ["-e", "0"], { env })).ms);
+    times.version.push((await timeChecked("node", cli("--version"), { cwd: root, env })).ms);
+  }
+  return {
+    cli: summarize(times.cli),
+    dockerRun: summarize(times.dockerRun),
+    nodeStart: summarize(times.nodeStart),
+    version: summarize(times.version),
+  };
+}
+
+/** Medians, in ms, of where one `isol8 run -e "print(1)"` spends its time, from its Engine API requests. */
+export interface CliBreakdown {
+  runs: number;
+  /** Spawn to the first Docker request: node start, imports, config, runtime registry. */
+  toFirstRequest: number;
+  /** First request to container create: ping, image lookup and inspect, seccomp profile. */
+  beforeCreate: number;
+  create: number;
+  /** Attach and the POST /start call. */
+  attachAndStart: number;
+  /** Start answered to the removal request: agent hello, code written, program run, exit frame. */
+  sandboxWork: number;
+  /** DELETE /containers/<id> (force), which `engine.close()` awaits. */
+  remove: number;
+  /** Removal answered to process exit. */
+  afterRemove: number;
+  requestsPerRun: number;
+}
+
+/** Runs the CLI through a recording proxy and splits each run by its Engine API requests. */
+export async function cliBreakdownPhase(runs: number, env: NodeJS.ProcessEnv): Promise<CliBreakdown> {
+  const proxy = await startRecordingProxy();
+  const rows: Record<Exclude<keyof CliBreakdown, "runs">, number>[] = [];
+  try {
+    const proxied = { ...env, DOCKER_HOST: `unix://${proxy.socketPath}` };
+    for (let i = 0; i < runs + 1; i++) {
+      proxy.reset();
+      const run = await timeChecked("node", cli("run", "-e", "print(1)", "--runtime", "python"), {
+        cwd: root,
+        env: proxied,
+        expected: "1\n",
+      });
+      if (i > 0) rows.push(split(run, proxy.requests));
+      await pause(100);
+    }
+  } finally {
+    await proxy.close();
+  }
+  const of = (key: keyof (typeof rows)[number]) => round(median(rows.map((row) => row[key])));
+  return {
+    runs,
+    toFirstRequest: of("toFirstRequest"),
+    beforeCreate: of("beforeCreate"),
+    create: of("create"),
+    attachAndStart: of("attachAndStart"),
+    sandboxWork: of("sandboxWork"),
+    remove: of("remove"),
+    afterRemove: of("afterRemove"),
+    requestsPerRun: of("requestsPerRun"),
+  };
+}
+
+function split(run: ProcessRun, requests: readonly RecordedRequest[]) {
+  const find = (method: string, pattern: RegExp) => {
+    const request = requests.find((r) => r.method === method && pattern.test(r.path));
+    if (!request?.answeredAt)
+      throw new Error(`no answered ${method} ${pattern} in ${requests.length} requests`);
+    return { at: request.at, answeredAt: request.answeredAt };
+  };
+  const first = requests[0];
+  if (!first) throw new Error("the CLI made no Docker request");
+  const create = find("POST", /\/containers\/create/);
+  const attach = find("POST", /\/containers\/[0-9a-f]+\/attach/);
+  const start = find("POST", /\/containers\/[0-9a-f]+\/start/);
+  const remove = find("DELETE", /\/containers\/[0-9a-f]+/);
+  return {
+    toFirstRequest: first.at - run.startedAt,
+    beforeCreate: create.at - first.at,
+    create: create.answeredAt - create.at,
+    attachAndStart: start.answeredAt - Math.min(attach.at, start.at),
+    sandboxWork: remove.at - start.answeredAt,
+    remove: remove.answeredAt - remove.at,
+    afterRemove: run.endedAt - remove.answeredAt,
+    requestsPerRun: requests.length,
+  };
+}
+
+/**
+ * `isol8 setup` when every image is up to date: wall time of the whole command. The first run goes through a proxy
+ * that drops builds and image imports: a dist that hashes differently from the sources (stale, or not buildable
+ * while someone edits) must fail here, not rebuild the images other people's tests are using.
+ */
+export async function setupPhase(iterations: number, env: NodeJS.ProcessEnv): Promise<Summary> {
+  const guard = await startRecordingProxy({
+    refuse: (method, path) =>
+      method === "POST" && /^\/(?:v[\d.]+\/)?(?:build|images\/(?:create|load))/.test(path),
+  });
+  const setup = async (runEnv: NodeJS.ProcessEnv) => {
+    const run = await timeChecked("node", cli("setup"), { cwd: root, env: runEnv });
+    const statuses = run.stdout
+      .trim()
+      .split("\n")
+      .map((line) => line.trim().split(/\s+/)[1]);
+    if (statuses.length === 0 || statuses.some((status) => status !== "up-to-date")) {
+      throw new Error(`isol8 setup was not up to date:\n${run.stdout}`);
+    }
+    return run.ms;
+  };
+  try {
+    await setup({ ...env, DOCKER_HOST: `unix://${guard.socketPath}` });
+  } finally {
+    await guard.close();
+  }
+  const times: number[] = [];
+  for (let i = 0; i < iterations; i++) times.push(await setup(env));
+  return summarize(times);
+}

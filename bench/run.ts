@@ -1,0 +1,197 @@
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { buildTestEngine } from "../tests/docker/helpers/engine.js";
+import { useHostCaBundle } from "../tests/docker/helpers/host-ca.js";
+import { cliBreakdownPhase, cliPhase, ensureCliBuild, root, setupPhase } from "./cli-phases.js";
+import {
+  coldPhase,
+  rawThroughputPhase,
+  runtimesPhase,
+  throughputPhase,
+  warmPhase,
+} from "./library-phases.js";
+import { describeMachine } from "./machine.js";
+import { atLeast, atMost, formatRows, formatTargets, type Row } from "./report.js";
+import { round, summarize } from "./stats.js";
+
+/**
+ * `pnpm bench`: isol8 against Docker itself on the same images, in one run. Ratios compare within this machine;
+ * absolute times do not travel. Settings (environment):
+ *   BENCH_ITERATIONS      warm and raw-exec samples; cold and per-runtime take half, CLI a third  [30]
+ *   BENCH_PAUSE_MS        pause between samples, long enough for the pool to refill             [250]
+ *   BENCH_THROUGHPUT_RUNS executions in the throughput phase                                     [200]
+ *   BENCH_CONCURRENCY     concurrent executions in the throughput phase                          [4]
+ */
+const iterations = intEnv("BENCH_ITERATIONS", 30);
+const pauseMs = intEnv("BENCH_PAUSE_MS", 250);
+const throughputRuns = intEnv("BENCH_THROUGHPUT_RUNS", 200);
+const concurrency = intEnv("BENCH_CONCURRENCY", 4);
+const warmPoolSize = 3;
+const half = Math.max(3, Math.ceil(iterations / 2));
+const third = Math.max(3, Math.ceil(iterations / 3));
+
+function intEnv(name: string, fallback: number): number {
+  const value = Number(process.env[name] ?? fallback);
+  if (!Number.isInteger(value) || value <= 0) throw new Error(`${name} must be a positive integer`);
+  return value;
+}
+
+const log = (message: string) => process.stderr.write(`[bench] ${message}\n`);
+
+async function main(): Promise<void> {
+  const benchStarted = performance.now();
+  // The CLI and the library must use the images the tests use: same extra CA certificates, same build hashes.
+  useHostCaBundle();
+  const env = { ...process.env };
+  const machine = describeMachine();
+  log(`${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, Docker ${machine.docker}`);
+
+  const built = ensureCliBuild();
+  log("checking images (builds only what is out of date)");
+  const preflight = buildTestEngine();
+  const reports = await preflight.setup();
+  await preflight.close();
+  const rebuilt = reports.filter((report) => report.status !== "up-to-date").map((report) => report.tag);
+  if (rebuilt.length > 0) log(`built: ${rebuilt.join(", ")}`);
+
+  log(`warm: ${iterations} library executions (pool ${warmPoolSize}) and raw execs, ${pauseMs} ms apart`);
+  const warm = await warmPhase(iterations, pauseMs, warmPoolSize);
+  log(`warm per runtime: ${half} each`);
+  const runtimes = await runtimesPhase(half, pauseMs);
+  log(`cold: ${half} library executions without a pool and raw create/start/wait/remove`);
+  const cold = await coldPhase(half, pauseMs);
+  log(`cli: ${third} runs of isol8 run and docker run --rm`);
+  const cli = await cliPhase(third, env);
+  log("cli breakdown through a recording proxy");
+  const breakdown = await cliBreakdownPhase(Math.min(third, 5), env);
+  log("isol8 setup, up to date");
+  let setupProblem: string | undefined;
+  const setup = await setupPhase(Math.min(third, 5), env).catch((error: unknown) => {
+    setupProblem = (error as Error).message;
+    log(`isol8 setup not measured: ${setupProblem}`);
+    return summarize([Number.NaN]);
+  });
+  log(`throughput: ${throughputRuns} executions, ${concurrency} at a time (pool ${concurrency})`);
+  const throughput = await throughputPhase(throughputRuns, concurrency, concurrency);
+  const rawRuns = Math.max(concurrency * 2, Math.ceil(throughputRuns / 5));
+  log(`docker's ceiling: ${rawRuns} raw create/start/wait/remove, ${concurrency} at a time`);
+  const rawThroughput = await rawThroughputPhase(rawRuns, concurrency);
+
+  const ratio = (a: number, b: number) => round(a / b, 2);
+  const warmRatio = ratio(warm.library.median, warm.rawExec.median);
+  const coldRatio = ratio(cold.library.median, cold.raw.median);
+  const cliRatio = ratio(cli.cli.median, cli.dockerRun.median);
+  const setupUpToDateSeconds = round(setup.median / 1000, 2);
+  const targets = [
+    atMost("warmMedianMs", warm.library.median, 30),
+    atMost("warmRatio", warmRatio, 0.3),
+    atMost("cliRatio", cliRatio, 1.0),
+    atLeast("throughputPerSec", throughput.perSecond, 15, throughput.leakedContainers === 0),
+    atMost("leakedContainers", throughput.leakedContainers, 0),
+    atMost("setupUpToDateSeconds", setupUpToDateSeconds, 1.5, setupProblem === undefined),
+  ];
+
+  const rows: Row[] = [
+    { name: "warm: library execute (pool)", summary: warm.library, note: `pool hits ${warm.poolHitRate}` },
+    { name: "warm: raw Engine API exec", summary: warm.rawExec, note: "exec into a running container" },
+    ...Object.entries(runtimes).map(([name, summary]) => ({
+      name: `warm: ${name}`,
+      summary,
+      note: `pool hits ${summary.poolHitRate}`,
+    })),
+    { name: "cold: library execute (no pool)", summary: cold.library },
+    {
+      name: "cold: raw create+start+wait+rm",
+      summary: cold.raw,
+      note: `create ${cold.rawSteps.create} start ${cold.rawSteps.start} wait ${cold.rawSteps.wait} rm ${cold.rawSteps.remove}`,
+    },
+    { name: "cli: isol8 run", summary: cli.cli },
+    { name: "cli: docker run --rm", summary: cli.dockerRun },
+    { name: "cli: node -e 0", summary: cli.nodeStart },
+    { name: "cli: isol8 --version", summary: cli.version },
+    { name: "isol8 setup (up to date)", summary: setup },
+    {
+      name: "throughput: latency",
+      summary: throughput.latency,
+      note: `${throughput.perSecond}/s, pool hits ${throughput.poolHitRate}, failures ${throughput.failures}`,
+    },
+  ];
+
+  const results = {
+    generatedAt: new Date().toISOString(),
+    machine,
+    settings: {
+      iterations,
+      pauseMs,
+      warmPoolSize,
+      throughputRuns,
+      concurrency,
+      cliBuild: built ?? "up to date",
+    },
+    warmMedianMs: warm.library.median,
+    warmP95Ms: warm.library.p95,
+    warmPoolHitRate: warm.poolHitRate,
+    rawExecMedianMs: warm.rawExec.median,
+    rawExecP95Ms: warm.rawExec.p95,
+    warmRatio,
+    coldMedianMs: cold.library.median,
+    coldP95Ms: cold.library.p95,
+    rawColdMedianMs: cold.raw.median,
+    rawColdP95Ms: cold.raw.p95,
+    rawColdStepsMs: cold.rawSteps,
+    coldRatio,
+    cliMedianMs: cli.cli.median,
+    cliP95Ms: cli.cli.p95,
+    dockerRunMedianMs: cli.dockerRun.median,
+    dockerRunP95Ms: cli.dockerRun.p95,
+    cliRatio,
+    cliWarmNote:
+      "Each CLI run is a new process, so it has no warm pool: it pays a container start like docker run does. " +
+      "Warm starts need a long-lived process (the library, or a session via run --session).",
+    nodeStartMedianMs: cli.nodeStart.median,
+    cliVersionMedianMs: cli.version.median,
+    cliBreakdownMs: breakdown,
+    throughputPerSec: throughput.perSecond,
+    throughput,
+    rawThroughputPerSec: rawThroughput.perSecond,
+    rawThroughputRuns: rawThroughput.runs,
+    leakedContainers: throughput.leakedContainers,
+    setupUpToDateSeconds,
+    setupUpToDateP95Seconds: round(setup.p95 / 1000, 2),
+    setupProblem: setupProblem ?? null,
+    warmMedianMsByRuntime: Object.fromEntries(Object.entries(runtimes).map(([name, s]) => [name, s.median])),
+    warmP95MsByRuntime: Object.fromEntries(Object.entries(runtimes).map(([name, s]) => [name, s.p95])),
+    targets,
+    benchSeconds: round((performance.now() - benchStarted) / 1000, 1),
+  };
+
+  const dir = join(root, "bench/results");
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, "latest.json"), `${JSON.stringify(results, null, 2)}\n`);
+
+  const b = breakdown;
+  process.stdout.write(
+    [
+      "",
+      `isol8 bench — ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, Docker ${machine.docker} (cgroup ${machine.cgroup})`,
+      "",
+      formatRows(rows),
+      "",
+      `ratios: warm ${warmRatio} (library / raw exec), cold ${coldRatio} (library / raw create…rm), cli ${cliRatio} (isol8 run / docker run)`,
+      `cli run breakdown (median ms, ${b.runs} runs): to first Docker request ${b.toFirstRequest}, ` +
+        `before create ${b.beforeCreate}, create ${b.create}, attach+start ${b.attachAndStart}, ` +
+        `hello+write+run ${b.sandboxWork}, remove (awaited) ${b.remove}, exit ${b.afterRemove}`,
+      `throughput: ${throughput.executions} executions in ${throughput.seconds} s = ${throughput.perSecond}/s; ` +
+        `${throughput.containersStarted} containers started, ${throughput.leakedContainers} left after close(); ` +
+        `Docker alone (raw create…rm, same concurrency): ${rawThroughput.perSecond}/s`,
+      "",
+      "targets (informational):",
+      formatTargets(targets),
+      "",
+      `written to bench/results/latest.json in ${results.benchSeconds} s`,
+      "",
+    ].join("\n"),
+  );
+}
+
+await main();

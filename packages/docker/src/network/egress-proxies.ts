@@ -1,0 +1,255 @@
+import {
+  Isol8Error,
+  type NetworkLogEntry,
+  type NetworkPolicy,
+  parseHostPatterns,
+  stableHash,
+} from "@isol8/core";
+import type Docker from "dockerode";
+import { isConflict, isNotFound } from "../client.js";
+import { LABELS } from "../labels.js";
+import { egressNames, egressNetworkSpec, proxyContainerSpec } from "./proxy-container.js";
+import { demuxLogs, requestsOf } from "./proxy-log.js";
+import { PROXY_PORT, squidConfig } from "./squid-config.js";
+
+/** A running egress proxy and the internal network it serves. */
+export interface EgressProxy {
+  /** The proxy container's id. */
+  id: string;
+  /** Id of the internal network that sandboxes join. */
+  network: string;
+  /** Its name, which keys the container's network settings. */
+  networkName: string;
+  /** The proxy's address on the internal network: what the sandbox's proxy variables point at. */
+  address: string;
+  port: number;
+}
+
+export interface EgressProxies {
+  /**
+   * The proxy (and internal network) of a filtered policy: the running one when there is one, else created. Every
+   * isol8 process finds the same one, because the container name derives from the policy and Docker creates a name
+   * only once; concurrent callers wait for whoever created it.
+   */
+  ensure(policy: Pick<NetworkPolicy, "allow" | "deny">): Promise<EgressProxy>;
+  /** A container's address on the proxy's internal network. */
+  addressOf(containerId: string, proxy: EgressProxy): Promise<string>;
+  /** The requests that `client` (a sandbox's address) made through the proxy within the window (epoch ms). */
+  requests(
+    proxy: EgressProxy,
+    client: string,
+    window: { from: number; to: number },
+  ): Promise<NetworkLogEntry[]>;
+}
+
+export interface EgressProxiesOptions {
+  docker: Docker;
+  repository: string;
+  /** The proxy image, built when missing. */
+  proxyImage: () => Promise<{ tag: string; id: string }>;
+}
+
+/** How long to wait for a proxy that another caller is creating, or for Squid to listen. */
+const START_TIMEOUT_MS = 60_000;
+/** A proxy container still not started after this long was abandoned by a process that died while creating it. */
+const ABANDONED_MS = 30_000;
+const POLL_MS = 50;
+
+export function createEgressProxies(options: EgressProxiesOptions): EgressProxies {
+  const { docker, repository } = options;
+  const inflight = new Map<string, Promise<EgressProxy>>();
+  /** Proxies seen listening, by container id and start time: a restarted proxy is checked again. */
+  const listening = new Set<string>();
+  let image: Promise<{ tag: string; id: string }> | undefined;
+
+  async function ensure(policy: Pick<NetworkPolicy, "allow" | "deny">): Promise<EgressProxy> {
+    const config = squidConfig({
+      allow: parseHostPatterns(policy.allow, "network.allow"),
+      deny: parseHostPatterns(policy.deny, "network.deny"),
+    });
+    image ??= options.proxyImage().catch((error: unknown) => {
+      image = undefined;
+      throw error;
+    });
+    const { tag, id } = await image;
+    // The rendered configuration, not the policy, and the image: a new isol8 or a rebuilt image makes a new proxy.
+    const hash = stableHash({ repository, image: id, config });
+    let pending = inflight.get(hash);
+    if (!pending) {
+      pending = findOrStart(hash, tag, config).finally(() => inflight.delete(hash));
+      inflight.set(hash, pending);
+    }
+    return pending;
+  }
+
+  async function findOrStart(hash: string, image: string, config: string): Promise<EgressProxy> {
+    const names = egressNames(hash);
+    const deadline = Date.now() + START_TIMEOUT_MS;
+    while (Date.now() < deadline) {
+      const info = await inspect(names.proxy);
+      if (!info) {
+        const created = await createProxy(names.proxy, image, config, hash);
+        if (!created) continue;
+        return startProxy(created, names.network, hash);
+      }
+      const state = info.State;
+      if (state.Running && !state.Restarting) {
+        const proxy = describe(info, names.network);
+        if (proxy) {
+          await untilListening(info);
+          return proxy;
+        }
+        // Running but cut off from its network: of no use to anyone.
+        await removeQuietly(info.Id);
+      } else if (state.Status === "created" && Date.now() - Date.parse(info.Created) < ABANDONED_MS) {
+        await sleep(POLL_MS * 2);
+      } else if (state.Restarting) {
+        await sleep(POLL_MS * 2);
+      } else {
+        await removeQuietly(info.Id);
+      }
+    }
+    throw new Isol8Error("SANDBOX_FAILED", `The egress proxy ${names.proxy} did not become ready`, {
+      hint: "Look at `docker logs` of that container, or remove it with `isol8 cleanup` and retry.",
+    });
+  }
+
+  /** Creates the proxy container, or returns undefined when another caller created it first. */
+  async function createProxy(
+    name: string,
+    image: string,
+    config: string,
+    hash: string,
+  ): Promise<Docker.Container | undefined> {
+    try {
+      return await docker.createContainer(
+        proxyContainerSpec({ name, image, squidConfig: config, policyHash: hash, repository }),
+      );
+    } catch (error) {
+      if (isConflict(error)) return undefined;
+      throw proxyFailed(name, error);
+    }
+  }
+
+  /** The creator's part: network, connection, start. On failure nothing of the proxy remains. */
+  async function startProxy(
+    container: Docker.Container,
+    networkName: string,
+    hash: string,
+  ): Promise<EgressProxy> {
+    try {
+      const network = await findOrCreateNetwork(networkName, hash);
+      await docker.getNetwork(network).connect({ Container: container.id });
+      await container.start();
+      const info = await container.inspect();
+      await untilListening(info);
+      const proxy = describe(info, networkName);
+      if (!proxy) throw new Error(`it has no address on ${networkName}`);
+      return proxy;
+    } catch (error) {
+      await removeQuietly(container.id);
+      throw error instanceof Isol8Error ? error : proxyFailed(networkName, error);
+    }
+  }
+
+  /** Only the proxy's creator gets here, so two callers never create the network twice. */
+  async function findOrCreateNetwork(name: string, hash: string): Promise<string> {
+    const existing = await docker.listNetworks({
+      filters: JSON.stringify({ name: [name], label: [`${LABELS.policy}=${hash}`] }),
+    });
+    const found = existing.find((network) => network.Name === name);
+    if (found) return found.Id;
+    const created = await docker.createNetwork(egressNetworkSpec(name, hash, repository));
+    return created.id;
+  }
+
+  async function untilListening(info: Docker.ContainerInspectInfo): Promise<void> {
+    const key = `${info.Id}@${info.State.StartedAt}`;
+    if (listening.has(key)) return;
+    const container = docker.getContainer(info.Id);
+    const since = Math.floor(Date.parse(info.State.StartedAt) / 1000);
+    const deadline = Date.now() + START_TIMEOUT_MS;
+    while (Date.now() < deadline) {
+      const buffer = (await container.logs({ stdout: false, stderr: true, since })) as unknown as Buffer;
+      const { stderr } = demuxLogs(buffer);
+      if (stderr.includes("Accepting HTTP Socket connections")) {
+        listening.add(key);
+        return;
+      }
+      const state = (await container.inspect()).State;
+      if (!state.Running) {
+        const tail = stderr.trim().split("\n").slice(-8).join("\n");
+        throw new Isol8Error("SANDBOX_FAILED", `The egress proxy ${info.Name.replace(/^\//, "")} stopped`, {
+          hint: tail || undefined,
+        });
+      }
+      await sleep(POLL_MS);
+    }
+    throw new Isol8Error("SANDBOX_FAILED", `The egress proxy ${info.Name.replace(/^\//, "")} did not listen`);
+  }
+
+  async function inspect(name: string): Promise<Docker.ContainerInspectInfo | undefined> {
+    try {
+      return await docker.getContainer(name).inspect();
+    } catch (error) {
+      if (isNotFound(error)) return undefined;
+      throw proxyFailed(name, error);
+    }
+  }
+
+  async function removeQuietly(id: string): Promise<void> {
+    await docker
+      .getContainer(id)
+      .remove({ force: true, v: true })
+      .catch(() => undefined);
+  }
+
+  async function requests(
+    proxy: EgressProxy,
+    client: string,
+    window: { from: number; to: number },
+  ): Promise<NetworkLogEntry[]> {
+    const buffer = (await docker.getContainer(proxy.id).logs({
+      stdout: true,
+      stderr: false,
+      since: Math.floor(window.from / 1000) - 1,
+    })) as unknown as Buffer;
+    return requestsOf(demuxLogs(buffer).stdout.split("\n"), client, window);
+  }
+
+  async function addressOf(containerId: string, proxy: EgressProxy): Promise<string> {
+    const info = await docker.getContainer(containerId).inspect();
+    const address = info.NetworkSettings.Networks?.[proxy.networkName]?.IPAddress;
+    if (!address) throw new Isol8Error("SANDBOX_FAILED", `The sandbox is not on ${proxy.networkName}`);
+    return address;
+  }
+
+  return { ensure, addressOf, requests };
+}
+
+function describe(info: Docker.ContainerInspectInfo, networkName: string): EgressProxy | undefined {
+  const endpoint = info.NetworkSettings.Networks?.[networkName];
+  if (!endpoint?.IPAddress) return undefined;
+  return {
+    id: info.Id,
+    network: endpoint.NetworkID,
+    networkName,
+    address: endpoint.IPAddress,
+    port: PROXY_PORT,
+  };
+}
+
+function proxyFailed(what: string, cause: unknown): Isol8Error {
+  const message = String((cause as Error)?.message ?? cause);
+  const exhausted = /non-overlapping IPv4 address pool|no available network/i.test(message);
+  return new Isol8Error("SANDBOX_FAILED", `Cannot start the egress proxy (${what}): ${message}`, {
+    hint: exhausted
+      ? "Each filtered policy uses a Docker network of its own; remove idle ones with `isol8 cleanup`."
+      : undefined,
+    cause,
+  });
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
