@@ -41,14 +41,14 @@ export function benchDockerClient(): Docker {
   return createDockerClient();
 }
 
+export type IdleContainer = Awaited<ReturnType<Docker["createContainer"]>>;
+
 /** A running container that idles, for `docker exec`-style baselines. */
-export async function startIdleContainer(docker: Docker, image: string) {
+export async function startIdleContainer(docker: Docker, image: string): Promise<IdleContainer> {
   const container = await docker.createContainer(await hardenedSpec(image, ["sleep"], ["infinity"]));
   await container.start();
   return container;
 }
-
-export type IdleContainer = Awaited<ReturnType<typeof startIdleContainer>>;
 
 /**
  * One exec through the Engine API: create the exec, start it attached, wait for its output stream to end, read

@@ -1,6 +1,8 @@
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
+import { createRequire } from "node:module";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { type ProcessRun, timeChecked } from "./processes.js";
 import { type RecordedRequest, startRecordingProxy } from "./recording-proxy.js";
 import { median, pause, round, type Summary, summarize } from "./stats.js";
@@ -64,6 +66,17 @@ export interface CliResult {
   dockerRun: Summary;
   nodeStart: Summary;
   version: Summary;
+  /** Import of the run command's action (everything `isol8 run` loads beyond yargs), in a fresh process. */
+  importRunAction: Summary;
+  /** Import of dockerode alone, in a fresh process. */
+  importDockerode: Summary;
+}
+
+/** Milliseconds a fresh node process takes to import `url`, as measured inside that process. */
+async function importTime(url: string, env: NodeJS.ProcessEnv): Promise<number> {
+  const script = `const t = performance.now(); await import(${JSON.stringify(url)}); process.stdout.write(String(performance.now() - t));`;
+  const run = await timeChecked("node", ["--input-type=module", "-e", script], { cwd: root, env });
+  return Number(run.stdout);
 }
 
 /** `isol8 run` against `docker run --rm` of the same image and command, interleaved; plus process start costs. */
@@ -80,11 +93,17 @@ export async function cliPhase(iterations: number, env: NodeJS.ProcessEnv): Prom
       ["run", "--rm", "--network", "none", "--entrypoint", "python3", "isol8:python", "-c", "print(1)"],
       { env, expected: "1\n" },
     );
+  const runAction = pathToFileURL(join(root, "packages/cli/dist/actions/run.js")).href;
+  const dockerode = pathToFileURL(
+    createRequire(join(root, "packages/docker/package.json")).resolve("dockerode"),
+  ).href;
   const times = {
     cli: [] as number[],
     dockerRun: [] as number[],
     nodeStart: [] as number[],
     version: [] as number[],
+    importRunAction: [] as number[],
+    importDockerode: [] as number[],
   };
   await runCli();
   await dockerRun();
@@ -95,12 +114,16 @@ export async function cliPhase(iterations: number, env: NodeJS.ProcessEnv): Prom
     await pause(100);
     times.nodeStart.push((await timeChecked("node", ["-e", "0"], { env })).ms);
     times.version.push((await timeChecked("node", cli("--version"), { cwd: root, env })).ms);
+    times.importRunAction.push(await importTime(runAction, env));
+    times.importDockerode.push(await importTime(dockerode, env));
   }
   return {
     cli: summarize(times.cli),
     dockerRun: summarize(times.dockerRun),
     nodeStart: summarize(times.nodeStart),
     version: summarize(times.version),
+    importRunAction: summarize(times.importRunAction),
+    importDockerode: summarize(times.importDockerode),
   };
 }
 

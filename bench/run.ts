@@ -1,4 +1,5 @@
 import { mkdirSync, writeFileSync } from "node:fs";
+import { loadavg } from "node:os";
 import { join } from "node:path";
 import { buildTestEngine } from "../tests/docker/helpers/engine.js";
 import { useHostCaBundle } from "../tests/docker/helpers/host-ca.js";
@@ -44,6 +45,8 @@ async function main(): Promise<void> {
   useHostCaBundle();
   const env = { ...process.env };
   const machine = describeMachine();
+  // Others may share the engine and the cores: the load says how much the numbers are worth.
+  const loadAtStart = loadavg().map((load) => round(load, 2));
   log(`${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, Docker ${machine.docker}`);
 
   const built = ensureCliBuild();
@@ -109,6 +112,8 @@ async function main(): Promise<void> {
     { name: "cli: docker run --rm", summary: cli.dockerRun },
     { name: "cli: node -e 0", summary: cli.nodeStart },
     { name: "cli: isol8 --version", summary: cli.version },
+    { name: "cli: import run action", summary: cli.importRunAction, note: "inside a fresh node" },
+    { name: "cli: import dockerode", summary: cli.importDockerode, note: "inside a fresh node" },
     { name: "isol8 setup (up to date)", summary: setup },
     {
       name: "throughput: latency",
@@ -150,6 +155,8 @@ async function main(): Promise<void> {
       "Warm starts need a long-lived process (the library, or a session via run --session).",
     nodeStartMedianMs: cli.nodeStart.median,
     cliVersionMedianMs: cli.version.median,
+    importRunActionMedianMs: cli.importRunAction.median,
+    importDockerodeMedianMs: cli.importDockerode.median,
     cliBreakdownMs: breakdown,
     throughputPerSec: throughput.perSecond,
     throughput,
@@ -162,6 +169,7 @@ async function main(): Promise<void> {
     warmMedianMsByRuntime: Object.fromEntries(Object.entries(runtimes).map(([name, s]) => [name, s.median])),
     warmP95MsByRuntime: Object.fromEntries(Object.entries(runtimes).map(([name, s]) => [name, s.p95])),
     targets,
+    loadAverage: { atStart: loadAtStart, atEnd: loadavg().map((load) => round(load, 2)) },
     benchSeconds: round((performance.now() - benchStarted) / 1000, 1),
   };
 
@@ -173,7 +181,8 @@ async function main(): Promise<void> {
   process.stdout.write(
     [
       "",
-      `isol8 bench — ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, Docker ${machine.docker} (cgroup ${machine.cgroup})`,
+      `isol8 bench — ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, Docker ${machine.docker} (cgroup ${machine.cgroup}); ` +
+        `load average ${loadAtStart.join(" ")} at start, ${results.loadAverage.atEnd.join(" ")} at end`,
       "",
       formatRows(rows),
       "",

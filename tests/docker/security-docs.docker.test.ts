@@ -97,7 +97,7 @@ describe("docs/security.md", () => {
   });
 
   it("cites only tests that exist, and every cited test backs a protection", () => {
-    const cited = [...markdown.matchAll(/^\| ([A-Z]\d+b?) \| `([^`]+)` \| (.+) \|$/gm)];
+    const cited = [...markdown.matchAll(/^\|\s*([A-Z]\d+b?)\s*\|\s*`([^`]+)`\s*\|\s*(.+?)\s*\|$/gm)];
     expect(cited.length).toBeGreaterThanOrEqual(30);
     for (const [, id, file = "", name = ""] of cited) {
       const path = join(repoRoot, file);
@@ -105,7 +105,7 @@ describe("docs/security.md", () => {
       expect(readFileSync(path, "utf8"), `${id}: ${file}`).toContain(name);
     }
     const ids = cited.map((match) => match[1]);
-    const used = [...markdown.matchAll(/\| ((?:[A-Z]\d+b?(?:, )?)+) \|$/gm)].flatMap((match) =>
+    const used = [...markdown.matchAll(/\|\s*((?:[A-Z]\d+b?(?:, )?)+)\s*\|$/gm)].flatMap((match) =>
       (match[1] ?? "").split(", "),
     );
     expect(new Set(used)).toEqual(new Set(ids));

@@ -104,7 +104,7 @@ describe("the CLI removes its container in every case", () => {
     expect(containerState(hostname)).toBeUndefined();
   });
 
-  it("keeps the container with --persist and prints its id", async () => {
+  it("keeps the container with --persist, prints its id, and keeps secrets out of its configuration", async () => {
     const secret = "sup3r-s3cret-in-a-kept-container";
     const result = await runCli([
       "run",

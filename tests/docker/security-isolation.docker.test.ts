@@ -37,17 +37,26 @@ describe("file system", () => {
     const body = `
 probe("etc", lambda: open("/etc/x", "w").close())
 probe("usr", lambda: open("/usr/local/bin/x", "w").close())
+probe("var_tmp", lambda: open("/var/tmp/x", "w").close())
+probe("run_lock", lambda: open("/run/lock/x", "w").close())
 probe("sandbox", lambda: open("/sandbox/x", "w").close())
 `;
     // Proves ReadonlyRootfs: the sandbox user lacks write permission on /etc anyway, but that is EACCES (13);
-    // EROFS (30) comes only from the read-only mount.
+    // EROFS (30) comes only from the read-only mount, which also closes the world-writable /var/tmp and /run/lock.
+    const erofs = { error: "OSError", errno: 30 };
     expect(await probe(body)).toMatchObject({
-      etc: { error: "OSError", errno: 30 },
-      usr: { error: "OSError", errno: 30 },
+      etc: erofs,
+      usr: erofs,
+      var_tmp: erofs,
+      run_lock: erofs,
       sandbox: { ok: null },
     });
-    // Control: the same probe on a writable root gets EACCES instead.
-    expect(control([], body)).toMatchObject({ etc: { error: "PermissionError", errno: 13 } });
+    // Control: on a writable root, /etc gives EACCES instead, and the world-writable directories take the file.
+    expect(control([], body)).toMatchObject({
+      etc: { error: "PermissionError", errno: 13 },
+      var_tmp: { ok: null },
+      run_lock: { ok: null },
+    });
   });
 
   it("refuses to execute a binary from /tmp (noexec), while the same binary runs from /sandbox", async () => {

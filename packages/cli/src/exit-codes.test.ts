@@ -80,3 +80,12 @@ describe("reportError and main", () => {
     expect(printed()).toBe("isol8: -e needs --runtime\n  Pick one of: python, node, bun, deno, bash.\n");
   });
 });
+
+describe("exitCodeForResult", () => {
+  it("passes the program's code through, and reports timeout and out-of-memory as 124 and 137", async () => {
+    const { exitCodeForResult } = await import("./exit-codes.js");
+    expect(exitCodeForResult({ exitCode: 42, timedOut: false, oomKilled: false })).toBe(42);
+    expect(exitCodeForResult({ exitCode: 137, timedOut: true, oomKilled: false })).toBe(124);
+    expect(exitCodeForResult({ exitCode: 137, timedOut: false, oomKilled: true })).toBe(137);
+  });
+});

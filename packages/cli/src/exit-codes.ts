@@ -1,4 +1,4 @@
-import type { Isol8ErrorCode } from "@isol8/core";
+import type { ExecutionResult, Isol8ErrorCode } from "@isol8/core";
 
 /**
  * The one place where failures become exit codes. A program's own exit code passes through unchanged; isol8's
@@ -39,4 +39,13 @@ const BY_CODE: Record<Isol8ErrorCode, number> = {
 
 export function exitCodeFor(code: Isol8ErrorCode): number {
   return BY_CODE[code];
+}
+
+/** A finished run's exit code: the program's own, unless isol8 stopped it at the timeout or it ran out of memory. */
+export function exitCodeForResult(
+  result: Pick<ExecutionResult, "exitCode" | "timedOut" | "oomKilled">,
+): number {
+  if (result.timedOut) return EXIT.timedOut;
+  if (result.oomKilled) return EXIT.outOfMemory;
+  return result.exitCode;
 }

@@ -1,8 +1,9 @@
 import { execFileSync } from "node:child_process";
 
 /**
- * Ids of containers carrying isol8's managed label (running or not), egress proxies aside: those are shared by every
- * run with the same policy and stay up until `isol8 cleanup` (network-*.docker.test.ts checks them).
+ * Ids of isol8's sandboxes and sessions (running or not). Egress proxies are left out: they are shared by every run
+ * with the same policy and stay up until `isol8 cleanup` (network-*.docker.test.ts checks them); so are containers
+ * that merely inherited isol8's labels from an isol8 image.
  */
 export function isol8Containers(): string[] {
   const output = execFileSync("docker", [
@@ -15,7 +16,7 @@ export function isol8Containers(): string[] {
   ]).toString();
   return output
     .split("\n")
-    .filter((line) => line !== "" && !line.endsWith(" proxy"))
+    .filter((line) => line.endsWith(" sandbox") || line.endsWith(" session"))
     .map((line) => line.split(" ")[0] ?? "");
 }
 

@@ -27,6 +27,15 @@ export function proxiesOf(marker: string): string[] {
   });
 }
 
+/** The allow patterns of a proxy's policy, read back from the configuration it was started with (sorted). */
+export function allowedBy(proxy: string): string[] {
+  const [env = "[]"] = docker(["inspect", "--format", "{{json .Config.Env}}", proxy]);
+  const config = (JSON.parse(env) as string[]).find((entry) => entry.startsWith("ISOL8_SQUID_CONF=")) ?? "";
+  return [...config.matchAll(/^acl isol8_allow_host_\d+ (?:dstdomain -n (\S+)|dstdom_regex -n -i (\S+))$/gm)]
+    .map(([, host, regex]) => host ?? `regex:${regex}`)
+    .sort();
+}
+
 /** The internal network of a proxy: same hash, other prefix. */
 export function networkOf(proxy: string): string {
   return proxy.replace(/^isol8-proxy-/, "isol8-net-");
@@ -63,8 +72,21 @@ export interface TestServer {
 export function startTestServer(): TestServer {
   const name = `isol8test-server-${randomBytes(4).toString("hex")}`;
   docker(["network", "create", name]);
+  // isol8:python's labels would make the server look like one of isol8's own containers: override them.
+  const notIsol8 = ["--label", "org.isol8.managed=false"];
   docker([
-    ...["run", "-d", "--name", name, "--network", name, "--entrypoint", "python3", "isol8:python"],
+    ...[
+      "run",
+      "-d",
+      "--name",
+      name,
+      "--network",
+      name,
+      ...notIsol8,
+      "--entrypoint",
+      "python3",
+      "isol8:python",
+    ],
     ...["-m", "http.server", "8000", "--bind", "0.0.0.0", "--directory", "/etc"],
   ]);
   const [address = ""] = docker([
@@ -78,7 +100,18 @@ export function startTestServer(): TestServer {
     port: 8000,
     statusFromItsNetwork() {
       const curl = `for i in $(seq 50); do curl -s -o /dev/null -w '%{http_code}' http://${address}:8000/ && exit 0; sleep 0.1; done`;
-      const run = ["run", "--rm", "--network", name, "--entrypoint", "sh", "isol8:python", "-c", curl];
+      const run = [
+        "run",
+        "--rm",
+        "--network",
+        name,
+        ...notIsol8,
+        "--entrypoint",
+        "sh",
+        "isol8:python",
+        "-c",
+        curl,
+      ];
       return docker(run).join("");
     },
     remove() {

@@ -1,6 +1,6 @@
 import type { BuildArguments } from "../commands/build.js";
 import { createCliContext } from "./context.js";
-import { splitList } from "./parse-flags.js";
+import { splitPackageList } from "./parse-flags.js";
 import { endProgressLine } from "./progress.js";
 
 /** `isol8 build`: a custom image under an explicit tag, e.g. for a team registry. */
@@ -8,7 +8,7 @@ export async function buildAction(args: BuildArguments): Promise<number> {
   const { runtimes, engine } = await createCliContext({ config: args.config });
   const { validatePackageNames } = await import("@isol8/core");
   const runtime = runtimes.get(args.runtime);
-  const packages = splitList(args.install);
+  const packages = splitPackageList(args.install);
   validatePackageNames(runtime, packages);
   const report = await engine.build({ runtime: runtime.name, packages, tag: args.tag, force: args.force });
   await engine.close();

@@ -53,6 +53,7 @@ describe("networkPolicyFor", () => {
     ],
     [flags({ net: "host", deny: ["pypi.org"] }), config(), /need --net filtered \(the network is "host"\)/],
     [flags({ logNetwork: true }), config(), /^--log-network needs --net filtered/],
+    [flags({ net: "host", session: "work" }), config(), /^A session cannot use --net host$/],
   ])("refuses %j with %j", (given, configured, message) => {
     expect(() => networkPolicyFor(given, configured)).toThrow(
       expect.objectContaining({ code: "INVALID_INPUT", message: expect.stringMatching(message) }),

@@ -15,6 +15,7 @@ export interface NetworkFlags {
   allow: readonly string[];
   deny: readonly string[];
   logNetwork: boolean;
+  session?: string | undefined;
 }
 
 /**
@@ -42,6 +43,11 @@ export function networkPolicyFor(
       `--allow and --deny need --net filtered (the network is "${policy.mode}")`,
       { hint: "Add --net filtered: only the egress proxy of a filtered network applies them." },
     );
+  }
+  if (policy.mode === "host" && flags.session !== undefined) {
+    throw new Isol8Error("INVALID_INPUT", "A session cannot use --net host", {
+      hint: "A session's container was not created on the host's network and cannot join it; use --net filtered.",
+    });
   }
   if (policy.mode !== "filtered" && flags.logNetwork) {
     throw new Isol8Error(

@@ -10,6 +10,18 @@ export function splitList(values: readonly string[] | string | undefined): strin
     .filter((value) => value.length > 0);
 }
 
+/**
+ * Splits package flags like `splitList`, except that a comma followed by a version operator stays inside the
+ * specifier: `--install "requests>=2,<3,numpy"` → ["requests>=2,<3", "numpy"].
+ */
+export function splitPackageList(values: readonly string[] | string | undefined): string[] {
+  const list = values === undefined ? [] : Array.isArray(values) ? values : [values];
+  return list
+    .flatMap((value) => String(value).split(/,(?=\s*[A-Za-z@])/))
+    .map((value) => value.trim())
+    .filter((value) => value.length > 0);
+}
+
 /** Parses `K=V` pairs of --env and --secret. */
 export function parseAssignments(values: readonly string[], flag: string): Record<string, string> {
   const result: Record<string, string> = {};

@@ -1,13 +1,13 @@
 import { writeFile } from "node:fs/promises";
 import { type ExecutionResult, mergeLimits } from "@isol8/core";
 import type { RunArguments } from "../commands/run.js";
-import { EXIT } from "../exit-codes.js";
+import { exitCodeForResult } from "../exit-codes.js";
 import { resolveCodeSource } from "./code-source.js";
 import { createCliContext } from "./context.js";
 import { hintsFor } from "./hints.js";
 import { readLocalDirectory, writeDownloads } from "./local-files.js";
 import { formatNetworkLog, HOST_NETWORK_WARNING, networkPolicyFor } from "./network-flags.js";
-import { parseAssignments, parseLimitFlags, splitList } from "./parse-flags.js";
+import { parseAssignments, parseLimitFlags, splitPackageList } from "./parse-flags.js";
 import { endProgressLine } from "./progress.js";
 
 /** `isol8 run`: everything is validated before the engine is touched; the program's exit code becomes ours. */
@@ -20,7 +20,7 @@ export async function runAction(args: RunArguments): Promise<number> {
   const network = networkPolicyFor(args, loaded.config);
   // The config's dependencies are the packages every run of that runtime needs: with them baked by `isol8 setup`,
   // the custom image covers the run and nothing is installed; without, they are installed like --install.
-  const packages = [...(loaded.config.dependencies[source.runtime] ?? []), ...splitList(args.install)];
+  const packages = [...(loaded.config.dependencies[source.runtime] ?? []), ...splitPackageList(args.install)];
   const streaming = args.stream && !args.json;
   const toTerminal = streaming && args.out === undefined;
 
@@ -98,9 +98,7 @@ export async function runAction(args: RunArguments): Promise<number> {
     });
     for (const hint of hints) process.stderr.write(`[isol8] hint: ${hint}\n`);
   }
-  if (result.timedOut) return EXIT.timedOut;
-  if (result.oomKilled) return EXIT.outOfMemory;
-  return result.exitCode;
+  return exitCodeForResult(result);
 }
 
 function notes(result: ExecutionResult, args: RunArguments): string[] {

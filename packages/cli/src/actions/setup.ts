@@ -1,7 +1,7 @@
 import type { ImageReport } from "@isol8/docker";
 import type { SetupArguments } from "../commands/setup.js";
 import { createCliContext } from "./context.js";
-import { splitList } from "./parse-flags.js";
+import { splitList, splitPackageList } from "./parse-flags.js";
 import { endProgressLine } from "./progress.js";
 
 /**
@@ -16,7 +16,7 @@ export async function setupAction(args: SetupArguments): Promise<number> {
   for (const name of Object.keys(loaded.config.dependencies)) runtimes.get(name);
   const dependencies: Record<string, string[]> = {};
   for (const runtime of runtimes.list()) {
-    const fromFlag = splitList(args[runtime.name] as string | string[] | undefined);
+    const fromFlag = splitPackageList(args[runtime.name] as string | string[] | undefined);
     const merged = [...(loaded.config.dependencies[runtime.name] ?? []), ...fromFlag];
     if (merged.length > 0) dependencies[runtime.name] = merged;
   }

@@ -109,13 +109,14 @@ export function runCommand(setExitCode: (code: number) => void): CommandModule<o
           array: true,
           default: [],
           describe:
-            'With --net filtered: a host the program may reach, "pypi.org", "*.example.com" or "host:port" (repeatable)',
+            'With --net filtered: a host the program may reach, "pypi.org", "*.example.com" or "host:port" (repeatable or comma-separated)',
         })
         .option("deny", {
           type: "string",
           array: true,
           default: [],
-          describe: "With --net filtered: a host refused even when allowed; deny wins (repeatable)",
+          describe:
+            "With --net filtered: a host refused even when allowed; deny wins (repeatable or comma-separated)",
         })
         .option("log-network", {
           type: "boolean",

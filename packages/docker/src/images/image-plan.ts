@@ -36,6 +36,12 @@ export interface BasePlanInput {
   extraCaCertificates: CaCertificate[];
 }
 
+/**
+ * Bumped when what isol8 writes into images changes (labels, build arguments) without any input file changing, so
+ * that images built by an older isol8 are rebuilt. Every other image builds on the base and follows its hash.
+ */
+const IMAGE_FORMAT = 2;
+
 /** Files of docker/ that go into isol8:base; the seccomp profile and scripts shape containers, not the image. */
 const BASE_CONTEXT = ["Dockerfile", "agent"];
 
@@ -52,7 +58,13 @@ export function basePlan(input: BasePlanInput): ImagePlan {
     files[`extra-ca/isol8-${name}.crt`] = certificate.pem;
   }
   const buildArgs = { ISOL8_OS_IMAGE: input.osImage };
-  const hash = stableHash({ kind: "base", files: digestFiles(files), buildArgs, osImageId: input.osImageId });
+  const hash = stableHash({
+    kind: "base",
+    format: IMAGE_FORMAT,
+    files: digestFiles(files),
+    buildArgs,
+    osImageId: input.osImageId,
+  });
   const tag = `${input.repository}:base`;
   return {
     tag,

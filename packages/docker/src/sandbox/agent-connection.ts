@@ -29,7 +29,7 @@ type Waiter = {
 };
 
 /**
- * Talks to the isol8 agent (PID 2 of every sandbox) over the container's attached stdin/stdout. One request at a
+ * Talks to the isol8 agent (PID 1 of every sandbox) over the container's attached stdin/stdout. One request at a
  * time; a command's output frames stream to handlers until its exit frame, which arrives the instant the program
  * exits — no waiting for the container to stop.
  */

@@ -6,7 +6,6 @@ import {
   type LimitsInput,
   limitsSchema,
 } from "@isol8/core";
-import type Docker from "dockerode";
 import { isNotFound } from "../client.js";
 import { LABELS } from "../labels.js";
 import { containerSpec } from "../sandbox/container-spec.js";

@@ -20,7 +20,7 @@ describe("bash()", () => {
 
   it("takes the OS image's bash version and apt hosts from the options", () => {
     expect(bash().versions).toEqual({ bash: "5.2" });
-    expect(bash().registries).toEqual(["deb.debian.org"]);
+    expect(bash().registries).toEqual(["deb.debian.org", "security.debian.org"]);
     const runtime = bash({ bashVersion: "5.3", registries: ["mirror.example"] });
     expect(runtime.dockerfile).toContain("== 5.3 ]]");
     expect(runtime.registries).toEqual(["mirror.example"]);

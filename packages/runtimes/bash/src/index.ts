@@ -16,7 +16,7 @@ export interface BashOptions {
   bashVersion?: string;
   /**
    * Host names apt needs for run-time installs: those of the OS image's apt sources.
-   * @default ["deb.debian.org"]
+   * @default ["deb.debian.org", "security.debian.org"]
    */
   registries?: string[];
 }
@@ -43,8 +43,9 @@ export function bash(options: BashOptions = {}): RuntimeDefinition {
     bake: bashBake,
     runFile: bashRunFile,
     runInline: bashRunInline,
-    // Debian's images fetch both the archive and security updates from deb.debian.org.
-    registries: [...(options.registries ?? ["deb.debian.org"])],
+    // Bookworm's images fetch the archive and security updates from deb.debian.org; older images (and some
+    // derived ones) name security.debian.org for the latter.
+    registries: [...(options.registries ?? ["deb.debian.org", "security.debian.org"])],
     validatePackage: validateDebianPackage,
   });
 }
