@@ -3,7 +3,17 @@ import { describe, expect, it } from "vitest";
 import { runCli } from "./helpers/cli.js";
 import { buildTestEngine } from "./helpers/engine.js";
 
-const IMAGES = ["isol8:base", "isol8:python", "isol8:node", "isol8:bun", "isol8:deno", "isol8:bash"];
+const IMAGES = [
+  "isol8:base",
+  "isol8:proxy",
+  "isol8:python",
+  "isol8:node",
+  "isol8:bun",
+  "isol8:deno",
+  "isol8:bash",
+];
+
+const KINDS: Record<string, string> = { "isol8:base": "base", "isol8:proxy": "proxy" };
 
 describe("isol8 setup on the real repository", () => {
   it("reports base and every runtime, and a second run finds them all up to date", async () => {
@@ -41,7 +51,7 @@ describe("isol8 setup on the real repository", () => {
     expect(json.code).toBe(0);
     const reports = JSON.parse(json.stdout) as ImageReport[];
     expect(reports.map((report) => [report.tag, report.kind, report.status])).toEqual(
-      IMAGES.map((tag) => [tag, tag === "isol8:base" ? "base" : "runtime", "up-to-date"]),
+      IMAGES.map((tag) => [tag, KINDS[tag] ?? "runtime", "up-to-date"]),
     );
     for (const report of reports) expect(report.id).toMatch(/^sha256:[0-9a-f]{64}$/);
   });

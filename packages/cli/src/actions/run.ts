@@ -1,5 +1,6 @@
 import { writeFile } from "node:fs/promises";
 import { type ExecutionResult, mergeLimits } from "@isol8/core";
+import type { Session } from "@isol8/docker";
 import type { RunArguments } from "../commands/run.js";
 import { exitCodeForResult } from "../exit-codes.js";
 import { resolveCodeSource } from "./code-source.js";
@@ -31,8 +32,9 @@ export async function runAction(args: RunArguments): Promise<number> {
   const files = args.files === undefined ? [] : await readLocalDirectory(args.files);
   if (network.mode === "host") process.stderr.write(`${HOST_NETWORK_WARNING}\n`);
   let result: ExecutionResult;
+  let session: Session | undefined;
   try {
-    const session = args.session
+    session = args.session
       ? await engine.session(args.session, {
           runtime: source.runtime,
           limits: mergeLimits(loaded.config, limitFlags),
@@ -69,8 +71,9 @@ export async function runAction(args: RunArguments): Promise<number> {
         },
       },
     );
-    session?.detach();
   } finally {
+    // Also on failure: an open attach stream would keep the CLI from exiting.
+    session?.detach();
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);
     await engine.close();

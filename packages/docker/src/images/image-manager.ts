@@ -73,6 +73,9 @@ export function createImageManager(options: ImageManagerOptions) {
     const outdatedCustomImages: string[] = [];
     const base = await planBase();
     reports.push(await ensureImage(docker, base, ensureOptions(setupOptions.force)));
+    // Every install goes through the egress proxy, so setup makes it ready too.
+    const proxy = proxyPlan(repository, options.assetsDir, { tag: base.tag, hash: base.hash });
+    reports.push(await ensureImage(docker, proxy, ensureOptions(setupOptions.force)));
     for (const runtime of runtimes) {
       const plan = runtimePlan(repository, runtime, base);
       reports.push(await ensureImage(docker, plan, ensureOptions(setupOptions.force)));
