@@ -62,6 +62,7 @@ describe("a broken runtime fragment", () => {
     const built = await working.setup();
     expect(built.map((report) => [report.tag, report.status])).toEqual([
       [`${repo.repository}:base`, "built"],
+      [`${repo.repository}:proxy`, "built"],
       [tag, "built"],
     ]);
     const previousId = imageId(tag);

@@ -25,17 +25,19 @@ describe("isol8 setup after a change in docker/", () => {
     const first = await engine.setup({ runtimes: ["bash"] });
     expect(statuses(first)).toEqual([
       [`${repo.repository}:base`, "built"],
+      [`${repo.repository}:proxy`, "built"],
       [`${repo.repository}:bash`, "built"],
     ]);
     const before = first.map((report) => report.id);
 
     const unchanged = await engine.setup({ runtimes: ["bash"] });
-    expect(unchanged.map((report) => report.status)).toEqual(["up-to-date", "up-to-date"]);
+    expect(unchanged.map((report) => report.status)).toEqual(["up-to-date", "up-to-date", "up-to-date"]);
 
     appendFileSync(join(repo.assetsDir, "Dockerfile"), "# a comment changes the build hash, not the image\n");
     const second = await engine.setup({ runtimes: ["bash"] });
     expect(statuses(second)).toEqual([
       [`${repo.repository}:base`, "rebuilt"],
+      [`${repo.repository}:proxy`, "rebuilt"],
       [`${repo.repository}:bash`, "rebuilt"],
     ]);
     expect(second.map((report) => report.supersededId)).toEqual(before);

@@ -73,10 +73,11 @@ describe("a third-party runtime named in isol8.config.json (tests/fixtures/runti
     const reports = JSON.parse(setup.stdout) as { tag: string; kind: string; status: string }[];
     expect(reports.map((report) => [report.kind, report.status])).toEqual([
       ["base", "up-to-date"],
+      ["proxy", "up-to-date"],
       ["runtime", "up-to-date"],
       ["custom", "built"],
     ]);
-    expect(reports[2]?.tag).toMatch(/^isol8:lua-custom-[0-9a-f]{12}$/);
+    expect(reports[3]?.tag).toMatch(/^isol8:lua-custom-[0-9a-f]{12}$/);
 
     const result = await runCli(["run", "json.lua", "--install", "lua-cjson"], { cwd: project });
     expect(result.stderr).toBe("");

@@ -47,7 +47,8 @@ except OSError as error:
 
   it("installs under the default policy, and the program that follows has no network", async () => {
     const result = await runCli(["run", "-r", "python", "--install", "six==1.17.0", "-e", PROBE]);
-    expect(result.stderr).toBe("");
+    // On a loaded machine the install can take long enough for isol8's "bake it" hint: that line is allowed.
+    expect(result.stderr.replace(/^\[isol8\] hint: .*\n/gm, "")).toBe("");
     expect(result.stdout).toBe(
       "six 1.17.0\nproxy None\ndns Temporary failure in name resolution\nconnect ENETUNREACH\n",
     );

@@ -105,6 +105,9 @@ export async function runOnSandbox(
         timeoutMs: request.limits.installTimeoutMs,
         signal: options.signal,
       });
+      // Whatever an install script left running (a daemon, a build server) must not live on into the user's
+      // program with the install network's view of the world. A session's own processes are the user's: kept.
+      if (!sandbox.keptAlive) sandbox.agent.kill();
       installMs = performance.now() - installStarted;
     }
     await enterRunNetwork(sandbox, plan);

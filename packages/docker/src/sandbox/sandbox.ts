@@ -19,6 +19,8 @@ export interface Sandbox {
   leaveNetwork(network: string): Promise<void>;
   /** True when the kernel OOM-killed something in the container. */
   wasOomKilled(): Promise<boolean>;
+  /** Outlives the host's connection (session, --persist): its processes are the user's to keep. */
+  readonly keptAlive: boolean;
   /** OOM kills already reported, so that a kept-alive sandbox reports only new ones. */
   oomKillsSeen: number;
   /** Ends a single-use sandbox: the agent quits, and the returned promise settles once the container is gone. */
@@ -104,6 +106,7 @@ function wrapSandbox(
     id: container.id,
     agent,
     remove,
+    keptAlive,
     oomKillsSeen: 0,
     kill: async () => {
       if (keptAlive) {
