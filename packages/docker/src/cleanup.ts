@@ -47,7 +47,13 @@ export async function findLeftovers(docker: Docker, options: { images?: boolean 
         ),
       }))
       .filter((image) => image.own)
-      .map(({ id, ownTag, created }) => ({ id, tags: ownTag ? [ownTag] : [], created })),
+      // Only the tag our build gave, and only while the image still carries it: a superseded image has lost it to
+      // its successor, and removing by that tag would remove the successor instead.
+      .map(({ id, tags, ownTag, created }) => ({
+        id,
+        tags: ownTag && tags.includes(ownTag) ? [ownTag] : [],
+        created,
+      })),
     networks: networks.map((network) => ({ id: network.Id, name: network.Name })),
   };
 }
