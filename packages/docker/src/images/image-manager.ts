@@ -13,8 +13,12 @@ import {
   proxyPlan,
   runtimePlan,
 } from "./image-plan.js";
-import { findImage, listManagedImages, removeSupersededImages } from "./image-store.js";
+import { findImage, listManagedImages, removeSupersededImages, type StoredImage } from "./image-store.js";
 import { ensureOsImage } from "./os-image.js";
+import { RecentLookups } from "./recent-lookups.js";
+
+/** How long an image lookup is reused within a burst of executions. */
+const LOOKUP_TTL_MS = 2000;
 
 export interface ImageManagerOptions {
   docker: Docker;
@@ -48,6 +52,8 @@ export type ImageManager = ReturnType<typeof createImageManager>;
 export function createImageManager(options: ImageManagerOptions) {
   const { docker, repository } = options;
   const certificates = readCertificates(options.extraCaCertificates);
+  const recentImages = new RecentLookups<StoredImage | undefined>(LOOKUP_TTL_MS);
+  const recentEnvironments = new RecentLookups<string[]>(LOOKUP_TTL_MS);
   const ensureOptions = (force?: boolean): EnsureImageOptions => ({
     ...(force ? { force } : {}),
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
@@ -67,6 +73,15 @@ export function createImageManager(options: ImageManagerOptions) {
   }
 
   async function setup(setupOptions: SetupOptions = {}): Promise<ImageReport[]> {
+    forgetLookups();
+    try {
+      return await setupImages(setupOptions);
+    } finally {
+      forgetLookups();
+    }
+  }
+
+  async function setupImages(setupOptions: SetupOptions): Promise<ImageReport[]> {
     const names = setupOptions.runtimes ?? options.runtimes.list().map((runtime) => runtime.name);
     const runtimes = names.map((name) => options.runtimes.get(name));
     const reports: ImageReport[] = [];
@@ -118,11 +133,12 @@ export function createImageManager(options: ImageManagerOptions) {
   /** The runtime image, built (with the base) when missing. An existing image is used as it is. */
   async function runtimeImage(runtime: RuntimeDefinition): Promise<string> {
     const tag = `${repository}:${runtime.name}`;
-    if (await findImage(docker, tag)) return tag;
+    if (await recentImages.get(tag, () => findImage(docker, tag))) return tag;
     const base = await planBase();
     const baseReport = await ensureImage(docker, base, ensureOptions());
     const report = await ensureImage(docker, runtimePlan(repository, runtime, base), ensureOptions());
     await retire([baseReport, report]);
+    forgetLookups();
     return tag;
   }
 
@@ -181,12 +197,18 @@ export function createImageManager(options: ImageManagerOptions) {
   }
 
   /** Builds a custom image under an explicit tag (`isol8 build --tag`). */
+  function forgetLookups(): void {
+    recentImages.clear();
+    recentEnvironments.clear();
+  }
+
   async function buildTagged(
     runtime: RuntimeDefinition,
     packages: readonly string[],
     tag: string,
     force?: boolean,
   ): Promise<ImageReport> {
+    forgetLookups();
     const base = await planBase();
     const parentReports = [
       await ensureImage(docker, base, ensureOptions()),
@@ -195,6 +217,7 @@ export function createImageManager(options: ImageManagerOptions) {
     const plan = customPlan(repository, runtime, packages, runtimePlan(repository, runtime, base), tag);
     const report = await ensureImage(docker, plan, ensureOptions(force));
     await retire([...parentReports, report]);
+    forgetLookups();
     return report;
   }
 
@@ -224,8 +247,7 @@ export function createImageManager(options: ImageManagerOptions) {
 
   /** The ENV of an image, which commands in the sandbox start from. */
   async function environment(tag: string): Promise<string[]> {
-    const info = await docker.getImage(tag).inspect();
-    return info.Config?.Env ?? [];
+    return recentEnvironments.get(tag, async () => (await docker.getImage(tag).inspect()).Config?.Env ?? []);
   }
 
   return { setup, runtimeImage, proxyImage, resolve, buildTagged, explicit, environment };
