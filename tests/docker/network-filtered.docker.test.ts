@@ -177,7 +177,7 @@ describe("isol8 run --log-network", () => {
   it("lists an allowed and a refused request, in --json and as a table on stderr", async () => {
     const code = [
       "import urllib.request",
-      'print(urllib.request.urlopen("https://pypi.org/simple/").status)',
+      'print(urllib.request.urlopen("https://pypi.org/simple/six/").status)',
       "try:",
       '    urllib.request.urlopen("https://registry.npmjs.org/")',
       "except OSError as error:",
