@@ -130,7 +130,8 @@ describe("one proxy per policy", () => {
     const before = docker(["inspect", "--format", "{{.Id}}", proxy]).trim();
     docker(["kill", proxy]);
 
-    const code = 'import urllib.request\nprint(urllib.request.urlopen("https://pypi.org/simple/six/").status)';
+    const code =
+      'import urllib.request\nprint(urllib.request.urlopen("https://pypi.org/simple/six/").status)';
     const second = await engine.execute({
       runtime: "python",
       code,
