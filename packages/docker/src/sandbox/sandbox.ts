@@ -79,9 +79,11 @@ export async function attachSandbox(docker: Docker, id: string): Promise<Sandbox
   const info = await container.inspect();
   const agent = await AgentConnection.attach(docker, container);
   await agent.sync();
+  // A kept-alive sandbox removes itself once its agent quits (auto-remove): that removal may already be running.
   const remove = () =>
     container.remove({ force: true, v: true }).catch((error: unknown) => {
-      if (!isNotFound(error)) throw error;
+      if (!isNotFound(error) && !String((error as Error).message).includes("already in progress"))
+        throw error;
     });
   const spec: Docker.ContainerCreateOptions = {
     OpenStdin: info.Config.OpenStdin,
