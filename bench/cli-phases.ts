@@ -8,7 +8,7 @@ import { type RecordedRequest, startRecordingProxy } from "./recording-proxy.js"
 import { median, pause, round, type Summary, summarize } from "./stats.js";
 
 export const root = new URL("../", import.meta.url).pathname;
-const bin = join(root, "packages/cli/dist/bin.js");
+const bin = join(root, "packages/cli/dist/bin.cjs");
 const cli = (...args: string[]) => [bin, ...args];
 
 /**

@@ -10,4 +10,4 @@ pnpm install --frozen-lockfile --silent
 pnpm --silent build >/dev/null
 bash tooling/ensure-docker.sh
 bash tooling/ensure-os-image.sh
-node packages/cli/dist/bin.js run -e "print('hello from a sandbox')" --runtime python
+node packages/cli/dist/bin.cjs run -e "print('hello from a sandbox')" --runtime python

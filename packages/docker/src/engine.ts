@@ -11,7 +11,13 @@ import {
 import type Docker from "dockerode";
 import { locateDockerAssets } from "./assets.js";
 import { type CleanupReport, cleanupResources, findLeftovers, type Leftovers } from "./cleanup.js";
-import { assertEngineAvailable, createDockerClient, type DockerConnectionOptions } from "./client.js";
+import {
+  assertEngineAvailable,
+  createDockerClient,
+  type DockerConnectionOptions,
+  explainConnectionFailure,
+  launchContainer,
+} from "./client.js";
 import { eventStream } from "./event-stream.js";
 import type { BuildProgress } from "./images/build-image.js";
 import type { ImageReport } from "./images/ensure-image.js";
@@ -20,8 +26,10 @@ import { createEgressProxies } from "./network/egress-proxies.js";
 import { SandboxPool } from "./pool/sandbox-pool.js";
 import { containerSpec } from "./sandbox/container-spec.js";
 import { executeInSandbox } from "./sandbox/execute.js";
+import type { Sandbox } from "./sandbox/sandbox.js";
 import { startSandbox } from "./sandbox/sandbox.js";
 import { loadSeccompProfile } from "./sandbox/seccomp.js";
+import { SpareSandboxes } from "./sandbox/spare-sandboxes.js";
 import { createSessions, type Session, type SessionInfo, type SessionOptions } from "./sessions/sessions.js";
 
 export interface DockerEngineOptions {
@@ -44,6 +52,20 @@ export interface DockerEngineOptions {
    * still serves exactly one execution. @default { size: 0 } (off)
    */
   pool?: { size: number; idleTimeoutMs?: number };
+  /**
+   * Spare sandboxes shared between processes: each run without a network leaves one started, never-used sandbox
+   * for the next run of the same kind, which claims it instead of starting a container (the CLI's warm path).
+   * Unclaimed spares end themselves after `idleTimeoutMs`. @default off
+   */
+  spares?: { idleTimeoutMs: number };
+}
+
+export interface CloseOptions {
+  /**
+   * Wait until released sandboxes are gone. They remove themselves either way; a process about to exit (the CLI)
+   * need not wait for that. @default true
+   */
+  waitForRemovals?: boolean;
 }
 
 /** What to pre-start sandboxes for: the runtime and the limits its executions will ask for. */
@@ -71,6 +93,8 @@ export interface DockerEngine extends SandboxEngine {
   stopSession(name: string): Promise<boolean>;
   /** Fills the pool for executions like this one (no-op without a pool); resolves once they are ready. */
   prewarm(request: PrewarmRequest): Promise<void>;
+  /** Removes pooled sandboxes and finishes background work; see CloseOptions. */
+  close(options?: CloseOptions): Promise<void>;
 }
 
 /** The Docker implementation of isol8's sandbox engine. */
@@ -96,6 +120,29 @@ export function createDockerEngine(options: DockerEngineOptions): DockerEngine {
     { size: options.pool?.size ?? 0, idleTimeoutMs: options.pool?.idleTimeoutMs ?? 300_000 },
     track,
   );
+  // Leaving a spare must finish even in a process about to exit (only the start's reply is not waited for).
+  const launches = new Set<Promise<unknown>>();
+  const spares = options.spares
+    ? new SpareSandboxes(docker, {
+        idleTimeoutMs: options.spares.idleTimeoutMs,
+        imageId: (tag) => images.imageId(tag),
+        launch: (id) => launchContainer(docker, id),
+      })
+    : undefined;
+  async function acquire(spec: Docker.ContainerCreateOptions, signal?: AbortSignal): Promise<Sandbox> {
+    if (!spares || !SpareSandboxes.serves(spec)) return pool.acquire(spec, signal);
+    const sandbox = (await spares.claim(spec)) ?? (await pool.acquire(spec, signal));
+    // The next spare is left once this run is over, so that its start does not compete with the run.
+    return {
+      ...sandbox,
+      release: () => {
+        const launched = spares.replenish(spec).catch(() => undefined);
+        launches.add(launched);
+        void launched.finally(() => launches.delete(launched));
+        return sandbox.release();
+      },
+    };
+  }
   const context = {
     docker,
     runtimes: options.runtimes,
@@ -103,7 +150,7 @@ export function createDockerEngine(options: DockerEngineOptions): DockerEngine {
     seccompProfile: loadSeccompProfile,
     track,
     egress: createEgressProxies({ docker, repository, proxyImage: () => images.proxyImage() }),
-    acquire: (spec: Docker.ContainerCreateOptions, signal?: AbortSignal) => pool.acquire(spec, signal),
+    acquire,
   };
   const sessions = createSessions(context);
   let checked: Promise<void> | undefined;
@@ -115,12 +162,16 @@ export function createDockerEngine(options: DockerEngineOptions): DockerEngine {
     return checked;
   };
 
+  /** Runs skip the ping: a failed connection on the way says "no engine" just the same. */
   async function execute(
     request: ExecutionRequestInput,
     executeOptions?: ExecuteOptions,
   ): Promise<ExecutionResult> {
-    await ready();
-    return executeInSandbox(context, request, executeOptions);
+    try {
+      return await executeInSandbox(context, request, executeOptions);
+    } catch (error) {
+      throw explainConnectionFailure(error);
+    }
   }
 
   return {
@@ -165,8 +216,10 @@ export function createDockerEngine(options: DockerEngineOptions): DockerEngine {
       });
       await pool.prewarm(spec);
     },
-    async close() {
+    async close(closeOptions) {
       await pool.close();
+      while (launches.size > 0) await Promise.all([...launches]);
+      if (closeOptions?.waitForRemovals === false) return;
       while (pending.size > 0) await Promise.all([...pending]);
     },
   };

@@ -9,6 +9,8 @@ export const LABELS = {
   repository: "org.isol8.repository",
   /** The tag an image was built under; images built FROM ours inherit it, which is how they are told apart. */
   tag: "org.isol8.tag",
+  /** On a spare sandbox: the key (container spec and image id) of the runs it can serve. */
+  spare: "org.isol8.spare",
   /** Hash of the filtered network policy an egress proxy and its internal network serve. */
   policy: "org.isol8.network.policy",
 } as const;

@@ -4,7 +4,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { useHostCaBundle } from "./host-ca.js";
 
 const root = fileURLToPath(new URL("../../../", import.meta.url));
-const bin = fileURLToPath(new URL("../../../packages/cli/src/bin.ts", import.meta.url));
+const bin = fileURLToPath(new URL("../../../packages/cli/src/bin.cts", import.meta.url));
 // By location, not by name: Node resolves `--import tsx` from the working directory, which may be outside the repo.
 const tsx = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
 const tsconfig = fileURLToPath(new URL("../../../tsconfig.json", import.meta.url));

@@ -2,8 +2,9 @@ import { execFileSync } from "node:child_process";
 
 /**
  * Ids of isol8's sandboxes and sessions (running or not). Egress proxies are left out: they are shared by every run
- * with the same policy and stay up until `isol8 cleanup` (network-*.docker.test.ts checks them); so are containers
- * that merely inherited isol8's labels from an isol8 image.
+ * with the same policy and stay up until `isol8 cleanup` (network-*.docker.test.ts checks them); so are the CLI's
+ * unclaimed spares (kept on purpose for the next run, spare.docker.test.ts checks them) and containers that merely
+ * inherited isol8's labels from an isol8 image. A spare that was claimed has lost its spare name and counts.
  */
 export function isol8Containers(): string[] {
   const output = execFileSync("docker", [
@@ -12,12 +13,23 @@ export function isol8Containers(): string[] {
     "--filter",
     "label=org.isol8.managed=true",
     "--format",
-    '{{.ID}} {{.Label "org.isol8.kind"}}',
+    '{{.ID}} {{.Names}} {{.Label "org.isol8.kind"}}',
   ]).toString();
   return output
     .split("\n")
-    .filter((line) => line.endsWith(" sandbox") || line.endsWith(" session"))
-    .map((line) => line.split(" ")[0] ?? "");
+    .map((line) => line.split(" "))
+    .filter(
+      ([, name, kind]) => !name?.startsWith("isol8-spare-") && (kind === "sandbox" || kind === "session"),
+    )
+    .map(([id]) => id ?? "");
+}
+
+/** Names of the CLI's unclaimed spare sandboxes. */
+export function spareNames(): string[] {
+  return execFileSync("docker", ["ps", "-a", "--filter", "name=^isol8-spare-", "--format", "{{.Names}}"])
+    .toString()
+    .split("\n")
+    .filter(Boolean);
 }
 
 /** Polls until no isol8 container remains (removal runs off the critical path) or the deadline passes. */

@@ -82,7 +82,7 @@ export function runControl(
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
-const bin = fileURLToPath(new URL("../../../packages/cli/src/bin.ts", import.meta.url));
+const bin = fileURLToPath(new URL("../../../packages/cli/src/bin.cts", import.meta.url));
 const tsx = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
 const tsconfig = fileURLToPath(new URL("../../../tsconfig.json", import.meta.url));
 

@@ -22,7 +22,11 @@ export interface CliContext {
 }
 
 /** Config, then runtimes (built-in plus those the config names), then the engine: what every command needs. */
-export async function createCliContext(options: { config?: string | undefined }): Promise<CliContext> {
+export async function createCliContext(options: {
+  config?: string | undefined;
+  /** Claim and leave spare sandboxes (`isol8 run`): as the config says, or as a flag says. @default off */
+  spares?: boolean | "as-configured";
+}): Promise<CliContext> {
   const loaded = loadConfig(options.config ? { path: options.config } : {});
   const thirdParty = await loadRuntimePlugins(loaded.config.runtimes, {
     baseDir: loaded.file ? dirname(loaded.file) : process.cwd(),
@@ -31,11 +35,13 @@ export async function createCliContext(options: { config?: string | undefined })
     (runtime) => withRegistryOverride(runtime, loaded.config.registries[runtime.name]),
   );
   const runtimes = createRuntimeRegistry(definitions);
+  const spares = options.spares === "as-configured" ? loaded.config.spare.enabled : options.spares === true;
   const engine = createDockerEngine({
     runtimes,
     osImage: loaded.config.osImage,
     extraCaCertificates: loaded.config.extraCaCertificates,
     onBuildProgress: createBuildProgressPrinter(),
+    ...(spares ? { spares: { idleTimeoutMs: loaded.config.spare.idleTimeout } } : {}),
   });
   return { loaded, runtimes, engine };
 }

@@ -13,7 +13,10 @@ import { endProgressLine } from "./progress.js";
 
 /** `isol8 run`: everything is validated before the engine is touched; the program's exit code becomes ours. */
 export async function runAction(args: RunArguments): Promise<number> {
-  const { loaded, runtimes, engine } = await createCliContext({ config: args.config });
+  const { loaded, runtimes, engine } = await createCliContext({
+    config: args.config,
+    spares: args.spare ?? "as-configured",
+  });
   const source = await resolveCodeSource(args, runtimes);
   const limitFlags = parseLimitFlags(args);
   const env = parseAssignments(args.env, "--env");
@@ -76,7 +79,8 @@ export async function runAction(args: RunArguments): Promise<number> {
     session?.detach();
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);
-    await engine.close();
+    // Released sandboxes remove themselves; only leaving the next spare is waited for.
+    await engine.close({ waitForRemovals: false });
   }
 
   if (args.out !== undefined) await writeFile(args.out, result.stdout);

@@ -26,6 +26,7 @@ export interface RunArguments {
   json: boolean;
   stream: boolean;
   persist: boolean;
+  spare?: boolean;
   session?: string;
   files?: string;
   download: string[];
@@ -155,6 +156,11 @@ export function runCommand(setExitCode: (code: number) => void): CommandModule<o
           type: "boolean",
           default: false,
           describe: "Keep the container for debugging; prints its id",
+        })
+        .option("spare", {
+          type: "boolean",
+          describe:
+            "Claim the spare sandbox an earlier run left and leave one for the next (--no-spare: neither) [default: config spare.enabled, true]",
         })
         .example('$0 run -e "print(1)" --runtime python', "Inline code")
         .example("$0 run script.py --install numpy", "A file, with a package installed first")

@@ -62,6 +62,7 @@ describe("loadConfig", () => {
       runtimes: [],
       registries: {},
       pool: { size: 0, idleTimeout: 300_000 },
+      spare: { enabled: true, idleTimeout: 60_000 },
     });
     expect(new Set(Object.values(sources))).toEqual(new Set(["default"]));
     expect(sources["defaults.memory"]).toBe("default");

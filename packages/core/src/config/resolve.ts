@@ -51,6 +51,13 @@ export interface ResolvedConfig {
     /** Milliseconds an unused pre-started sandbox is kept. @default 300000 */
     idleTimeout: number;
   };
+  /** The CLI's spare sandbox, left by one run for the next. */
+  spare: {
+    /** @default true */
+    enabled: boolean;
+    /** Milliseconds an unclaimed spare waits before it removes itself. @default 60000 */
+    idleTimeout: number;
+  };
 }
 
 export interface ResolveContext {
@@ -120,6 +127,10 @@ export function resolveConfig(
     pool: {
       size: pick("pool.size", file?.pool?.size, 0),
       idleTimeout: pick("pool.idleTimeout", file?.pool?.idleTimeout, 5 * 60_000),
+    },
+    spare: {
+      enabled: pick("spare.enabled", file?.spare?.enabled, true),
+      idleTimeout: pick("spare.idleTimeout", file?.spare?.idleTimeout, 60_000),
     },
   };
   return { config, sources };

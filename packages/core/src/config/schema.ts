@@ -134,6 +134,19 @@ export const configFileSchema = z
         idleTimeout: duration("How long an unused pre-started sandbox is kept.", z.number().int().positive()),
       })
       .partial(),
+    spare: z
+      .strictObject({
+        enabled: z.boolean().meta({
+          description:
+            "Each `isol8 run` without a network leaves one started, never-used sandbox that the next run of the same kind claims instead of starting a container.",
+          default: true,
+        }),
+        idleTimeout: duration(
+          "How long an unclaimed spare waits before it removes itself.",
+          z.number().int().positive(),
+        ),
+      })
+      .partial(),
   })
   .partial()
   .meta({ title: "isol8 configuration", description: "Settings of isol8, read from isol8.config.json." });

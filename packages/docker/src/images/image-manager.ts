@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { Isol8Error, normalizePackageList, type RuntimeDefinition, type RuntimeRegistry } from "@isol8/core";
 import type Docker from "dockerode";
 import { isOwnImage, LABELS } from "../labels.js";
+import { removeSparesOf } from "../sandbox/spare-sandboxes.js";
 import type { BuildProgress } from "./build-image.js";
 import { type CustomImageCandidate, chooseCustomImage } from "./choose-image.js";
 import { type EnsureImageOptions, ensureImage, type ImageReport } from "./ensure-image.js";
@@ -53,7 +54,6 @@ export function createImageManager(options: ImageManagerOptions) {
   const { docker, repository } = options;
   const certificates = readCertificates(options.extraCaCertificates);
   const recentImages = new RecentLookups<StoredImage | undefined>(LOOKUP_TTL_MS);
-  const recentEnvironments = new RecentLookups<string[]>(LOOKUP_TTL_MS);
   const ensureOptions = (force?: boolean): EnsureImageOptions => ({
     ...(force ? { force } : {}),
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
@@ -124,10 +124,10 @@ export function createImageManager(options: ImageManagerOptions) {
   async function retire(reports: ImageReport[], extra: string[] = []): Promise<void> {
     const superseded = reports.flatMap((report) => (report.supersededId ? [report.supersededId] : []));
     const current = new Set(reports.map((report) => report.id));
-    await removeSupersededImages(
-      docker,
-      [...superseded, ...extra].filter((id) => !current.has(id)),
-    );
+    const retired = [...superseded, ...extra].filter((id) => !current.has(id));
+    // Spares hold their image: an unclaimed one of a replaced image would keep it alive and never be claimed.
+    await removeSparesOf(docker, retired);
+    await removeSupersededImages(docker, retired);
   }
 
   /** The runtime image, built (with the base) when missing. An existing image is used as it is. */
@@ -199,7 +199,6 @@ export function createImageManager(options: ImageManagerOptions) {
   /** Builds a custom image under an explicit tag (`isol8 build --tag`). */
   function forgetLookups(): void {
     recentImages.clear();
-    recentEnvironments.clear();
   }
 
   async function buildTagged(
@@ -245,12 +244,24 @@ export function createImageManager(options: ImageManagerOptions) {
     return { tag, missing: normalizePackageList(packages).filter((name) => !baked.includes(name)) };
   }
 
-  /** The ENV of an image, which commands in the sandbox start from. */
-  async function environment(tag: string): Promise<string[]> {
-    return recentEnvironments.get(tag, async () => (await docker.getImage(tag).inspect()).Config?.Env ?? []);
+  /** The image behind a tag, from the lookup the run already made when it is recent. */
+  async function inspected(tag: string): Promise<StoredImage> {
+    const image = await recentImages.get(tag, () => findImage(docker, tag));
+    if (!image) throw new Isol8Error("IMAGE_MISSING", `Image ${tag} does not exist`);
+    return image;
   }
 
-  return { setup, runtimeImage, proxyImage, resolve, buildTagged, explicit, environment };
+  /** The ENV of an image, which commands in the sandbox start from. */
+  async function environment(tag: string): Promise<string[]> {
+    return (await inspected(tag)).env ?? [];
+  }
+
+  /** The id of the image a tag names now. */
+  async function imageId(tag: string): Promise<string> {
+    return (await inspected(tag)).id;
+  }
+
+  return { setup, runtimeImage, proxyImage, resolve, buildTagged, explicit, environment, imageId };
 }
 
 function parseDependencies(label: string | undefined): string[] {

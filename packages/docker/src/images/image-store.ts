@@ -7,6 +7,8 @@ export interface StoredImage {
   tags: string[];
   labels: Record<string, string>;
   createdAt: number;
+  /** The image's ENV (known from an inspect, not from a listing). */
+  env?: string[];
 }
 
 /** The image a tag points at, or undefined. */
@@ -18,6 +20,7 @@ export async function findImage(docker: Docker, tag: string): Promise<StoredImag
       tags: info.RepoTags ?? [],
       labels: info.Config?.Labels ?? {},
       createdAt: Date.parse(info.Created),
+      env: info.Config?.Env ?? [],
     };
   } catch (error) {
     if (isNotFound(error)) return undefined;

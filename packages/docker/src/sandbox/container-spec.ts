@@ -58,8 +58,9 @@ export function containerSpec(input: ContainerSpecInput): Docker.ContainerCreate
     HostConfig: {
       NetworkMode: input.networkMode,
       ...(input.dns ? { Dns: input.dns.servers, DnsOptions: input.dns.options } : {}),
-      // A session that idles out is gone for good; an ephemeral sandbox is removed by isol8 itself.
-      AutoRemove: input.idleTimeoutMs !== undefined,
+      // Single-use sandboxes and sessions remove themselves once their agent quits, so no one waits for a removal
+      // (and a host that died leaves nothing); only --persist keeps its container until `isol8 cleanup`.
+      AutoRemove: !input.keepAlive || input.idleTimeoutMs !== undefined,
       ReadonlyRootfs: true,
       Tmpfs: {
         [SANDBOX_DIR]: `rw,exec,nosuid,nodev,size=${limits.sandboxBytes},uid=1000,gid=1000,mode=0700`,

@@ -33,6 +33,8 @@ export interface Sandbox {
 
 /** How long a started container may take to say hello before the start counts as failed. */
 const HELLO_TIMEOUT_MS = 30_000;
+/** How long a released sandbox may take to remove itself before it is removed by force. */
+const REMOVAL_GRACE_MS = 10_000;
 
 /**
  * Creates, attaches to and starts a container; resolves once the agent inside has said hello. On any failure or
@@ -54,8 +56,7 @@ export async function startSandbox(
   let removed: Promise<void> | undefined;
   const remove = () => {
     removed ??= container.remove({ force: true, v: true }).catch((error: unknown) => {
-      if (!isNotFound(error) && !String((error as Error).message).includes("already in progress"))
-        throw error;
+      if (!isGone(error)) throw error;
     });
     return removed;
   };
@@ -73,24 +74,52 @@ export async function startSandbox(
   }
 }
 
-/** Attaches to a sandbox that is already running (a session started by an earlier process). */
-export async function attachSandbox(docker: Docker, id: string): Promise<Sandbox> {
+/**
+ * Attaches to a sandbox another process started (a session, a spare). A spare whose start has not happened yet
+ * (`startIfCreated`) is started here; either way the agent must answer before the sandbox is handed out.
+ */
+export async function attachSandbox(
+  docker: Docker,
+  id: string,
+  options: { startIfCreated?: boolean } = {},
+): Promise<Sandbox> {
   const container = docker.getContainer(id);
   const info = await container.inspect();
+  const created = info.State.Status === "created";
+  if (!info.State.Running && !(created && options.startIfCreated)) {
+    throw new Isol8Error("SANDBOX_FAILED", `The sandbox ${id} is ${info.State.Status}, not running`);
+  }
   const agent = await AgentConnection.attach(docker, container);
-  await agent.sync();
-  // A kept-alive sandbox removes itself once its agent quits (auto-remove): that removal may already be running.
+  try {
+    if (created) await container.start().catch(ignoreAlreadyStarted);
+    await agent.sync();
+  } catch (error) {
+    agent.close();
+    throw error;
+  }
   const remove = () =>
     container.remove({ force: true, v: true }).catch((error: unknown) => {
-      if (!isNotFound(error) && !String((error as Error).message).includes("already in progress"))
-        throw error;
+      if (!isGone(error)) throw error;
     });
   const spec: Docker.ContainerCreateOptions = {
     OpenStdin: info.Config.OpenStdin,
     StdinOnce: info.Config.StdinOnce,
-    HostConfig: { NetworkMode: Object.keys(info.NetworkSettings.Networks ?? {})[0] ?? "none" },
+    HostConfig: {
+      NetworkMode: Object.keys(info.NetworkSettings.Networks ?? {})[0] ?? "none",
+      AutoRemove: info.HostConfig.AutoRemove,
+    },
   };
   return wrapSandbox(docker, container, agent, remove, spec);
+}
+
+/** 304: another process started it meanwhile, which is just as good. */
+function ignoreAlreadyStarted(error: unknown): void {
+  if ((error as { statusCode?: number }).statusCode !== 304) throw error;
+}
+
+/** The container is gone or going: Docker's auto-removal may already be running. */
+function isGone(error: unknown): boolean {
+  return isNotFound(error) || String((error as Error).message).includes("already in progress");
 }
 
 function wrapSandbox(
@@ -130,8 +159,18 @@ function wrapSandbox(
       networks.delete(network);
     },
     release: () => {
+      if (spec.HostConfig?.AutoRemove !== true) {
+        agent.close();
+        return remove();
+      }
+      // The agent quits and Docker removes the container itself; this settles once it is gone. Should it not
+      // go (an agent that does not quit), it is removed by force.
+      const gone = container.wait({ condition: "removed" }).then(
+        () => undefined,
+        (error: unknown) => (isNotFound(error) ? undefined : remove()),
+      );
       agent.close();
-      return remove();
+      return settleWithin(gone, REMOVAL_GRACE_MS, remove);
     },
     detach: () => agent.detach(),
     wasOomKilled: async () => {
@@ -166,5 +205,19 @@ async function untilReady(agent: AgentConnection, signal: AbortSignal | undefine
   } finally {
     clearTimeout(timer);
     if (onAbort) signal?.removeEventListener("abort", onAbort);
+  }
+}
+
+/** `work`, unless it takes longer than `ms`: then `fallback` instead. */
+async function settleWithin(work: Promise<void>, ms: number, fallback: () => Promise<void>): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<"late">((resolve) => {
+    timer = setTimeout(() => resolve("late"), ms);
+    timer.unref();
+  });
+  try {
+    if ((await Promise.race([work, late])) === "late") await fallback();
+  } finally {
+    clearTimeout(timer);
   }
 }

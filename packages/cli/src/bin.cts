@@ -1,0 +1,84 @@
+#!/usr/bin/env node
+/**
+ * The `isol8` command. It loads the bundled CLI (dist/isol8.cjs) through a V8 code cache in the user's cache
+ * folder: resolving and compiling the CLI's ~500 modules one by one cost more than the container start of a run;
+ * the bundle with its cache loads in a fraction of that. Without a bundle (a build that skipped bundling) it runs
+ * the modules as they are.
+ */
+import fs = require("node:fs");
+import os = require("node:os");
+import path = require("node:path");
+import vm = require("node:vm");
+import Module = require("node:module");
+
+type Main = (argv: string[]) => Promise<number>;
+
+const argv = process.argv.slice(2);
+const bundlePath = path.join(__dirname, "isol8.cjs");
+
+void (async () => {
+  const main = loadBundle() ?? ((await import("./main.js")) as { main: Main }).main;
+  const code = await main(argv);
+  // Exits once the output is written, not when the last socket closes: a released sandbox removes itself, and
+  // waiting for Docker to confirm that would only delay the prompt.
+  process.stdout.write("", () => process.stderr.write("", () => process.exit(code)));
+})();
+
+function loadBundle(): Main | undefined {
+  let source: string;
+  let stat: fs.Stats;
+  try {
+    source = fs.readFileSync(bundlePath, "utf8");
+    stat = fs.statSync(bundlePath);
+  } catch {
+    return undefined;
+  }
+  const cacheFile = codeCachePath(stat);
+  const cached = readOrUndefined(cacheFile);
+  const script = new vm.Script(Module.wrap(source), {
+    filename: bundlePath,
+    ...(cached ? { cachedData: cached } : {}),
+  });
+  const module = { exports: {} as { main?: Main } };
+  const wrapper = script.runInThisContext() as (...args: unknown[]) => void;
+  wrapper(module.exports, require, module, bundlePath, __dirname);
+  const main = module.exports.main;
+  if (!main) return undefined;
+  if (cached && !script.cachedDataRejected) return main;
+  // Written after the command ran, so the functions it compiled on the way are in the cache too.
+  return async (args) => {
+    const code = await main(args);
+    writeAtomically(cacheFile, script.createCachedData());
+    return code;
+  };
+}
+
+/** One cache per command (each compiles different functions), bundle build and Node version. */
+function codeCachePath(stat: fs.Stats): string | undefined {
+  const command = /^[a-z]+$/.test(argv[0] ?? "") ? argv[0] : "other";
+  const base = process.env.XDG_CACHE_HOME || path.join(os.homedir(), ".cache");
+  const key = `${process.version}-${stat.size}-${Math.trunc(stat.mtimeMs)}`;
+  return path.join(base, "isol8", "code-cache", `${command}-${key}.bin`);
+}
+
+function readOrUndefined(file: string | undefined): Buffer | undefined {
+  if (!file) return undefined;
+  try {
+    return fs.readFileSync(file);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Concurrent runs may write the same cache: each writes its own file and renames it into place. */
+function writeAtomically(file: string | undefined, data: Buffer): void {
+  if (!file) return;
+  try {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    const temporary = `${file}.${process.pid}.tmp`;
+    fs.writeFileSync(temporary, data);
+    fs.renameSync(temporary, file);
+  } catch {
+    // A read-only home only costs speed.
+  }
+}

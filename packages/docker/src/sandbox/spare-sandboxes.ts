@@ -1,0 +1,113 @@
+import { randomBytes } from "node:crypto";
+import { stableHash } from "@isol8/core";
+import type Docker from "dockerode";
+import { isNotFound } from "../client.js";
+import { LABELS } from "../labels.js";
+import { attachSandbox, type Sandbox } from "./sandbox.js";
+
+/** Name prefix of a spare nobody has claimed yet; claiming renames it, so the prefix also tells them apart. */
+export const SPARE_NAME_PREFIX = "isol8-spare-";
+
+export interface SpareSandboxesOptions {
+  /** An unclaimed spare ends itself (and is removed) after this long. */
+  idleTimeoutMs: number;
+  /** The image id behind a tag: a spare must not outlive a rebuild of its image. */
+  imageId: (tag: string) => Promise<string>;
+  /** Sends a container start and resolves once it is on its way, without waiting for the container to run. */
+  launch: (containerId: string) => Promise<void>;
+}
+
+/**
+ * Spare sandboxes shared between processes: a run leaves one started, never-used sandbox behind, and the next run
+ * with the same container spec (a CLI call a moment later) claims it instead of starting its own — the container
+ * start is most of a cold run. A spare is claimed by renaming it from its well-known name, which the engine does
+ * for exactly one claimer; it serves one run like any sandbox, and ends itself when nobody claims it in time.
+ */
+export class SpareSandboxes {
+  constructor(
+    private readonly docker: Docker,
+    private readonly options: SpareSandboxesOptions,
+  ) {}
+
+  /** Only single-use sandboxes without a network: a spare must be usable by any run of its spec as it stands. */
+  static serves(spec: Docker.ContainerCreateOptions): boolean {
+    return spec.StdinOnce === true && spec.HostConfig?.NetworkMode === "none" && !spec.name;
+  }
+
+  /** The spare left for this spec, now this process's alone; undefined when there is none or it is unusable. */
+  async claim(spec: Docker.ContainerCreateOptions): Promise<Sandbox | undefined> {
+    const name = await this.nameFor(spec);
+    const claimedName = `isol8-${randomBytes(8).toString("hex")}`;
+    try {
+      await this.docker.getContainer(name).rename({ name: claimedName });
+    } catch (error) {
+      if (isNotFound(error)) return undefined;
+      throw error;
+    }
+    try {
+      return await attachSandbox(this.docker, claimedName, { startIfCreated: true });
+    } catch {
+      // Idled out at that very moment, or its start failed: a fresh sandbox serves this run instead.
+      await this.docker
+        .getContainer(claimedName)
+        .remove({ force: true, v: true })
+        .catch(() => undefined);
+      return undefined;
+    }
+  }
+
+  /**
+   * Creates the spare for this spec and sends its start. Another process may have left one already (the name is
+   * taken): then there is nothing to do.
+   */
+  async replenish(spec: Docker.ContainerCreateOptions): Promise<void> {
+    const name = await this.nameFor(spec);
+    const image = await this.options.imageId(String(spec.Image));
+    let container: Docker.Container;
+    try {
+      container = await this.docker.createContainer({
+        ...spec,
+        name,
+        Image: image,
+        Env: [...(spec.Env ?? []), `ISOL8_IDLE_TIMEOUT_MS=${this.options.idleTimeoutMs}`],
+        Labels: { ...spec.Labels, [LABELS.spare]: await this.key(spec) },
+        HostConfig: { ...spec.HostConfig, AutoRemove: true },
+      });
+    } catch (error) {
+      if ((error as { statusCode?: number }).statusCode === 409) return;
+      throw error;
+    }
+    await this.options.launch(container.id);
+  }
+
+  /** The spec with the image's id, not its tag: a rebuilt image gets new spares. */
+  private async key(spec: Docker.ContainerCreateOptions): Promise<string> {
+    const image = await this.options.imageId(String(spec.Image));
+    return stableHash({ spec, image, idle: this.options.idleTimeoutMs }).slice(0, 24);
+  }
+
+  /** The name the spare for this spec has until it is claimed. */
+  async nameFor(spec: Docker.ContainerCreateOptions): Promise<string> {
+    return `${SPARE_NAME_PREFIX}${await this.key(spec)}`;
+  }
+}
+
+/** Removes the unclaimed spares of these images, so that the images themselves can go (a rebuild replaced them). */
+export async function removeSparesOf(docker: Docker, imageIds: readonly string[]): Promise<void> {
+  if (imageIds.length === 0) return;
+  const spares = await docker.listContainers({
+    all: true,
+    filters: JSON.stringify({ label: [`${LABELS.managed}=true`, LABELS.spare] }),
+  });
+  await Promise.all(
+    spares
+      .filter((spare) => imageIds.includes(spare.ImageID))
+      .filter((spare) => spare.Names.some((name) => name.startsWith(`/${SPARE_NAME_PREFIX}`)))
+      .map((spare) =>
+        docker
+          .getContainer(spare.Id)
+          .remove({ force: true, v: true })
+          .catch(() => undefined),
+      ),
+  );
+}
