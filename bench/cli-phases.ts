@@ -62,12 +62,13 @@ function runtimeDirs(): string[] {
 }
 
 export interface CliResult {
+  /** `isol8 run` as installed: it claims the spare the previous run left (the CLI's warm start). */
   cli: Summary;
+  /** `isol8 run --no-spare`: a container start on every run, like docker run. */
+  cliCold: Summary;
   dockerRun: Summary;
   nodeStart: Summary;
   version: Summary;
-  /** Import of the run command's action (everything `isol8 run` loads beyond yargs), in a fresh process. */
-  importRunAction: Summary;
   /** Import of dockerode alone, in a fresh process. */
   importDockerode: Summary;
 }
@@ -79,50 +80,51 @@ async function importTime(url: string, env: NodeJS.ProcessEnv): Promise<number> 
   return Number(run.stdout);
 }
 
-/** `isol8 run` against `docker run --rm` of the same image and command, interleaved; plus process start costs. */
+const runArgs = (...extra: string[]) => cli("run", "-e", "print(1)", "--runtime", "python", ...extra);
+
+/** `isol8 run` (warm and cold) against `docker run --rm` of the same image and command, interleaved. */
 export async function cliPhase(iterations: number, env: NodeJS.ProcessEnv): Promise<CliResult> {
-  const runCli = () =>
-    timeChecked("node", cli("run", "-e", "print(1)", "--runtime", "python"), {
-      cwd: root,
-      env,
-      expected: "1\n",
-    });
+  const runCli = (...extra: string[]) =>
+    timeChecked("node", runArgs(...extra), { cwd: root, env, expected: "1\n" });
   const dockerRun = () =>
     timeChecked(
       "docker",
       ["run", "--rm", "--network", "none", "--entrypoint", "python3", "isol8:python", "-c", "print(1)"],
       { env, expected: "1\n" },
     );
-  const runAction = pathToFileURL(join(root, "packages/cli/dist/actions/run.js")).href;
   const dockerode = pathToFileURL(
     createRequire(join(root, "packages/docker/package.json")).resolve("dockerode"),
   ).href;
   const times = {
     cli: [] as number[],
+    cliCold: [] as number[],
     dockerRun: [] as number[],
     nodeStart: [] as number[],
     version: [] as number[],
-    importRunAction: [] as number[],
     importDockerode: [] as number[],
   };
   await runCli();
+  await runCli("--no-spare");
   await dockerRun();
   for (let i = 0; i < iterations; i++) {
     times.cli.push((await runCli()).ms);
+    await pause(250);
+    times.cliCold.push((await runCli("--no-spare")).ms);
     await pause(100);
     times.dockerRun.push((await dockerRun()).ms);
     await pause(100);
     times.nodeStart.push((await timeChecked("node", ["-e", "0"], { env })).ms);
     times.version.push((await timeChecked("node", cli("--version"), { cwd: root, env })).ms);
-    times.importRunAction.push(await importTime(runAction, env));
     times.importDockerode.push(await importTime(dockerode, env));
+    // The spare left by the warm run above had time to start: the next warm run claims a started one.
+    await pause(150);
   }
   return {
     cli: summarize(times.cli),
+    cliCold: summarize(times.cliCold),
     dockerRun: summarize(times.dockerRun),
     nodeStart: summarize(times.nodeStart),
     version: summarize(times.version),
-    importRunAction: summarize(times.importRunAction),
     importDockerode: summarize(times.importDockerode),
   };
 }
@@ -130,37 +132,38 @@ export async function cliPhase(iterations: number, env: NodeJS.ProcessEnv): Prom
 /** Medians, in ms, of where one `isol8 run -e "print(1)"` spends its time, from its Engine API requests. */
 export interface CliBreakdown {
   runs: number;
-  /** Spawn to the first Docker request: node start, imports, config, runtime registry. */
+  /** Spawn to the first Docker request: node start, loading the CLI, config, runtime registry. */
   toFirstRequest: number;
-  /** First request to container create: ping, image lookup and inspect, seccomp profile. */
-  beforeCreate: number;
-  create: number;
-  /** Attach and the POST /start call. */
-  attachAndStart: number;
-  /** Start answered to the removal request: agent hello, code written, program run, exit frame. */
-  sandboxWork: number;
-  /** DELETE /containers/<id> (force), which `engine.close()` awaits. */
-  remove: number;
-  /** Removal answered to process exit. */
-  afterRemove: number;
+  /** First request to the sandbox request (claim or create): image lookup, seccomp profile, spec. */
+  beforeSandbox: number;
+  /** Warm: rename (the claim) to the agent's answer; cold: create, attach and start until the start answered. */
+  sandbox: number;
+  /** To the release: code written, program run, exit frame. */
+  program: number;
+  /** Release to process exit: leaving the next spare (create, start sent), output written. */
+  afterRelease: number;
   requestsPerRun: number;
 }
 
 /** Runs the CLI through a recording proxy and splits each run by its Engine API requests. */
-export async function cliBreakdownPhase(runs: number, env: NodeJS.ProcessEnv): Promise<CliBreakdown> {
+export async function cliBreakdownPhase(
+  runs: number,
+  env: NodeJS.ProcessEnv,
+  mode: "warm" | "cold",
+): Promise<CliBreakdown> {
   const proxy = await startRecordingProxy();
   const rows: Record<Exclude<keyof CliBreakdown, "runs">, number>[] = [];
   try {
     const proxied = { ...env, DOCKER_HOST: `unix://${proxy.socketPath}` };
     for (let i = 0; i < runs + 1; i++) {
       proxy.reset();
-      const run = await timeChecked("node", cli("run", "-e", "print(1)", "--runtime", "python"), {
+      const run = await timeChecked("node", runArgs(...(mode === "cold" ? ["--no-spare"] : [])), {
         cwd: root,
         env: proxied,
         expected: "1\n",
       });
-      if (i > 0) rows.push(split(run, proxy.requests));
-      await pause(100);
+      if (i > 0) rows.push(split(run, proxy.requests, mode));
+      await pause(300);
     }
   } finally {
     await proxy.close();
@@ -169,37 +172,36 @@ export async function cliBreakdownPhase(runs: number, env: NodeJS.ProcessEnv): P
   return {
     runs,
     toFirstRequest: of("toFirstRequest"),
-    beforeCreate: of("beforeCreate"),
-    create: of("create"),
-    attachAndStart: of("attachAndStart"),
-    sandboxWork: of("sandboxWork"),
-    remove: of("remove"),
-    afterRemove: of("afterRemove"),
+    beforeSandbox: of("beforeSandbox"),
+    sandbox: of("sandbox"),
+    program: of("program"),
+    afterRelease: of("afterRelease"),
     requestsPerRun: of("requestsPerRun"),
   };
 }
 
-function split(run: ProcessRun, requests: readonly RecordedRequest[]) {
+function split(run: ProcessRun, requests: readonly RecordedRequest[], mode: "warm" | "cold") {
   const find = (method: string, pattern: RegExp) => {
     const request = requests.find((r) => r.method === method && pattern.test(r.path));
     if (!request?.answeredAt)
-      throw new Error(`no answered ${method} ${pattern} in ${requests.length} requests`);
+      throw new Error(`no answered ${method} ${pattern} in ${requests.length} requests (${mode})`);
     return { at: request.at, answeredAt: request.answeredAt };
   };
   const first = requests[0];
   if (!first) throw new Error("the CLI made no Docker request");
-  const create = find("POST", /\/containers\/create/);
-  const attach = find("POST", /\/containers\/[0-9a-f]+\/attach/);
-  const start = find("POST", /\/containers\/[0-9a-f]+\/start/);
-  const remove = find("DELETE", /\/containers\/[0-9a-f]+/);
+  // The release asks Docker to report the removal; in the cold path the spare is not left.
+  const release = find("POST", /\/wait\?condition=removed/);
+  const begin = mode === "warm" ? find("POST", /\/rename\?/) : find("POST", /\/containers\/create/);
+  const ready =
+    mode === "warm"
+      ? find("POST", /\/containers\/[^/]+\/attach/)
+      : find("POST", /\/containers\/[0-9a-f]+\/start/);
   return {
     toFirstRequest: first.at - run.startedAt,
-    beforeCreate: create.at - first.at,
-    create: create.answeredAt - create.at,
-    attachAndStart: start.answeredAt - Math.min(attach.at, start.at),
-    sandboxWork: remove.at - start.answeredAt,
-    remove: remove.answeredAt - remove.at,
-    afterRemove: run.endedAt - remove.answeredAt,
+    beforeSandbox: begin.at - first.at,
+    sandbox: ready.answeredAt - begin.at,
+    program: release.at - ready.answeredAt,
+    afterRelease: run.endedAt - release.at,
     requestsPerRun: requests.length,
   };
 }

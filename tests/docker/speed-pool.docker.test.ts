@@ -1,4 +1,4 @@
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { afterEach, describe, expect, it } from "vitest";
 import { creations } from "./helpers/engine-spy.js";
 import {
@@ -148,8 +148,9 @@ describe("the pool's lifecycle", () => {
     if (!pooled) return;
 
     execFileSync("docker", ["kill", pooled], { stdio: "ignore" });
-    // Dead for Docker too; the engine learns it from the attach stream, which the kill closed.
-    execFileSync("docker", ["wait", pooled], { stdio: "ignore" });
+    // Dead for Docker too (a `wait` that finds it already removed itself fails, which is fine); the engine learns
+    // it from the attach stream, which the kill closed.
+    spawnSync("docker", ["wait", pooled], { stdio: "ignore" });
 
     const result = await engine.execute({ runtime: "python", code: "print(open('/etc/hostname').read())" });
     expect(result.stderr).toBe("");

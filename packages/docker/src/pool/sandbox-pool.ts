@@ -45,7 +45,7 @@ export class SandboxPool {
       const entry = shelf.ready.shift();
       if (!entry) break;
       clearTimeout(entry.timer);
-      if (entry.sandbox.agent.alive) claimed = entry.sandbox;
+      if (entry.sandbox.agent.alive) claimed = { ...entry.sandbox, prestarted: true };
       else this.track(entry.sandbox.remove());
     }
     if (claimed && shelf.ready.length > 0) return this.refillAfterUse(shelf, claimed);

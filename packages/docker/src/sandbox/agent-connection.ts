@@ -42,6 +42,7 @@ export class AgentConnection {
   private unclaimed: AgentFrame[] = [];
   private handlers: CommandHandlers | undefined;
   private endedError: Error | undefined;
+  private started = 0;
 
   private constructor(docker: Docker, stream: Duplex) {
     this.stream = stream;
@@ -76,6 +77,11 @@ export class AgentConnection {
     await this.next((frame) => frame.type === "hello");
   }
 
+  /** Commands the agent started on this connection. */
+  get commandsStarted(): number {
+    return this.started;
+  }
+
   /** False once the connection ended (the container stopped or was killed). */
   get alive(): boolean {
     return this.endedError === undefined;
@@ -107,13 +113,15 @@ export class AgentConnection {
   async run(spec: CommandSpec, handlers: CommandHandlers): Promise<CommandExit> {
     this.handlers = handlers;
     try {
+      // All at once: the agent handles frames in order, and drops stdin frames when the command did not start.
       this.send({ type: "command", cwd: spec.cwd, argv: spec.argv, env: spec.env });
+      if (spec.stdin && spec.stdin.length > 0) this.send({ type: "stdin", data: spec.stdin });
+      this.send({ type: "stdin-close" });
       const started = await this.next((frame) => frame.type === "started" || frame.type === "error");
       if (started.type === "error") {
         throw new Isol8Error("INVALID_INPUT", `Cannot start ${spec.argv[0]}: ${started.message}`);
       }
-      if (spec.stdin && spec.stdin.length > 0) this.send({ type: "stdin", data: spec.stdin });
-      this.send({ type: "stdin-close" });
+      this.started++;
       const exit = await this.next((frame) => frame.type === "exit");
       return exit.type === "exit"
         ? { code: exit.code, signal: exit.signal, oomKills: exit.oomKills }

@@ -52,41 +52,45 @@ export async function executeInSandbox(
     request.network,
     installing ? (runtime.registries ?? []) : undefined,
   );
-  const sandbox = await context.acquire(
-    containerSpec({
-      image: resolved.tag,
-      runtime: runtime.name,
-      limits: request.limits,
-      seccompProfile: await context.seccompProfile(),
-      networkMode: network.networkMode,
-      dns: network.dns,
-      keepAlive: request.persist,
-    }),
-    options.signal,
-  );
-  const sandboxMs = performance.now() - sandboxStarted;
-
-  try {
-    return await runOnSandbox(
-      context,
-      sandbox,
-      {
-        request,
-        runtime,
-        fileName,
-        workdir,
-        image: resolved.tag,
-        imageEnv,
-        missing: resolved.missing,
-        startedAt,
-        sandboxMs,
-        network,
-      },
-      options,
-    );
-  } finally {
-    if (request.persist) sandbox.detach();
-    else context.track(sandbox.release());
+  const spec = containerSpec({
+    image: resolved.tag,
+    runtime: runtime.name,
+    limits: request.limits,
+    seccompProfile: await context.seccompProfile(),
+    networkMode: network.networkMode,
+    dns: network.dns,
+    keepAlive: request.persist,
+  });
+  for (let attempt = 1; ; attempt++) {
+    const sandbox = await context.acquire(spec, options.signal);
+    const sandboxMs = performance.now() - sandboxStarted;
+    try {
+      return await runOnSandbox(
+        context,
+        sandbox,
+        {
+          request,
+          runtime,
+          fileName,
+          workdir,
+          image: resolved.tag,
+          imageEnv,
+          missing: resolved.missing,
+          startedAt,
+          sandboxMs,
+          network,
+        },
+        options,
+      );
+    } catch (error) {
+      // A pre-started sandbox (pool, spare) can die while it waits, and its stream may not have told us yet: when it
+      // turns out dead before the program started, a fresh one serves the run instead.
+      if (attempt > 1 || !sandbox.prestarted || sandbox.agent.commandsStarted > 0 || sandbox.agent.alive)
+        throw error;
+    } finally {
+      if (request.persist) sandbox.detach();
+      else context.track(sandbox.release());
+    }
   }
 }
 

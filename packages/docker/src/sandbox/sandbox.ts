@@ -21,6 +21,8 @@ export interface Sandbox {
   wasOomKilled(): Promise<boolean>;
   /** Outlives the host's connection (session, --persist): its processes are the user's to keep. */
   readonly keptAlive: boolean;
+  /** Started before the execution asked for it (pool, spare): it may have died while it waited. */
+  prestarted?: boolean;
   /** OOM kills already reported, so that a kept-alive sandbox reports only new ones. */
   oomKillsSeen: number;
   /** Ends a single-use sandbox: the agent quits, and the returned promise settles once the container is gone. */
@@ -84,13 +86,23 @@ export async function attachSandbox(
   options: { startIfCreated?: boolean } = {},
 ): Promise<Sandbox> {
   const container = docker.getContainer(id);
-  const info = await container.inspect();
-  const created = info.State.Status === "created";
-  if (!info.State.Running && !(created && options.startIfCreated)) {
-    throw new Isol8Error("SANDBOX_FAILED", `The sandbox ${id} is ${info.State.Status}, not running`);
+  // Both at once: the claim of a spare is on the run's critical path.
+  const [inspected, attached] = await Promise.allSettled([
+    container.inspect(),
+    AgentConnection.attach(docker, container),
+  ]);
+  if (attached.status === "rejected") throw attached.reason;
+  const agent = attached.value;
+  if (inspected.status === "rejected") {
+    agent.close();
+    throw inspected.reason;
   }
-  const agent = await AgentConnection.attach(docker, container);
+  const info = inspected.value;
+  const created = info.State.Status === "created";
   try {
+    if (!info.State.Running && !(created && options.startIfCreated)) {
+      throw new Isol8Error("SANDBOX_FAILED", `The sandbox ${id} is ${info.State.Status}, not running`);
+    }
     if (created) await container.start().catch(ignoreAlreadyStarted);
     await agent.sync();
   } catch (error) {

@@ -45,7 +45,10 @@ export class SpareSandboxes {
       throw error;
     }
     try {
-      return await attachSandbox(this.docker, claimedName, { startIfCreated: true });
+      return {
+        ...(await attachSandbox(this.docker, claimedName, { startIfCreated: true })),
+        prestarted: true,
+      };
     } catch {
       // Idled out at that very moment, or its start failed: a fresh sandbox serves this run instead.
       await this.docker
