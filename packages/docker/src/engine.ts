@@ -132,11 +132,17 @@ export function createDockerEngine(options: DockerEngineOptions): DockerEngine {
   async function acquire(spec: Docker.ContainerCreateOptions, signal?: AbortSignal): Promise<Sandbox> {
     if (!spares || !SpareSandboxes.serves(spec)) return pool.acquire(spec, signal);
     const sandbox = (await spares.claim(spec)) ?? (await pool.acquire(spec, signal));
-    // The next spare is left once this run is over, so that its start does not compete with the run.
+    // The next spare is created while this run runs (a light request) and started once it is over, so that its
+    // start (the heavy part) does not compete with the run.
+    const next = spares.create(spec).catch(() => undefined);
+    const leave = async () => {
+      const id = await next;
+      if (id) await spares.launch(id);
+    };
     return {
       ...sandbox,
       release: () => {
-        const launched = spares.replenish(spec).catch(() => undefined);
+        const launched = leave().catch(() => undefined);
         launches.add(launched);
         void launched.finally(() => launches.delete(launched));
         return sandbox.release();

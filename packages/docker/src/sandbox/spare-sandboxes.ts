@@ -60,15 +60,14 @@ export class SpareSandboxes {
   }
 
   /**
-   * Creates the spare for this spec and sends its start. Another process may have left one already (the name is
-   * taken): then there is nothing to do.
+   * Creates the spare for this spec, not started yet: `launch` starts it. Undefined when another process left one
+   * already (the name is taken). A process that dies before the launch leaves it created; its claimer starts it.
    */
-  async replenish(spec: Docker.ContainerCreateOptions): Promise<void> {
+  async create(spec: Docker.ContainerCreateOptions): Promise<string | undefined> {
     const name = await this.nameFor(spec);
     const image = await this.options.imageId(String(spec.Image));
-    let container: Docker.Container;
     try {
-      container = await this.docker.createContainer({
+      const container = await this.docker.createContainer({
         ...spec,
         name,
         Image: image,
@@ -76,11 +75,22 @@ export class SpareSandboxes {
         Labels: { ...spec.Labels, [LABELS.spare]: await this.key(spec) },
         HostConfig: { ...spec.HostConfig, AutoRemove: true },
       });
+      return container.id;
     } catch (error) {
-      if ((error as { statusCode?: number }).statusCode === 409) return;
+      if ((error as { statusCode?: number }).statusCode === 409) return undefined;
       throw error;
     }
-    await this.options.launch(container.id);
+  }
+
+  /** Sends the start of a spare made by `create`, without waiting for the container to run. */
+  launch(id: string): Promise<void> {
+    return this.options.launch(id);
+  }
+
+  /** Creates the spare for this spec and sends its start. */
+  async replenish(spec: Docker.ContainerCreateOptions): Promise<void> {
+    const id = await this.create(spec);
+    if (id) await this.launch(id);
   }
 
   /** The spec with the image's id, not its tag: a rebuilt image gets new spares. */
