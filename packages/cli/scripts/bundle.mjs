@@ -40,7 +40,8 @@ const deferRarelyUsedModules = {
   name: "defer-rarely-used-modules",
   setup(bundler) {
     bundler.onResolve({ filter: /^\.\/(session|ssh)$/ }, ({ path, importer, resolveDir }) => {
-      if (!deferred.some((entry) => entry.importer.test(importer) && entry.specifier === path)) return undefined;
+      if (!deferred.some((entry) => entry.importer.test(importer) && entry.specifier === path))
+        return undefined;
       return { path: `${resolveDir}/${path.slice(2)}.js`, namespace: "deferred" };
     });
     bundler.onLoad({ filter: /.*/, namespace: "deferred" }, ({ path }) => ({
