@@ -19,7 +19,9 @@ export async function main(argv: string[]): Promise<number> {
     exitCode = code;
   };
   try {
-    await yargs(hideBin(["node", "isol8", ...argv]))
+    const parser = yargs(hideBin(["node", "isol8", ...argv]));
+    skipHelpRendering(parser);
+    await parser
       .scriptName("isol8")
       .usage("$0 <command> [options]\n\nRun untrusted code in hardened, disposable containers.")
       .command(runCommand(setExitCode))
@@ -47,3 +49,15 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 export class UsageError extends Error {}
+
+/**
+ * yargs renders its whole help text before it runs a command's handler, in case the handler asks for it: ~25 ms of
+ * every `isol8 run`. isol8's handlers never show help (`--help` and usage errors do not go through that cache), so
+ * the rendering is skipped. Guarded: a yargs without these internals simply renders as before.
+ */
+function skipHelpRendering(parser: unknown): void {
+  const internals = (parser as { getInternalMethods?: () => { getUsageInstance?: () => unknown } })
+    .getInternalMethods?.()
+    .getUsageInstance?.() as { cacheHelpMessage?: () => void } | undefined;
+  if (typeof internals?.cacheHelpMessage === "function") internals.cacheHelpMessage = () => undefined;
+}
