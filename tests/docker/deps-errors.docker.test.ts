@@ -3,7 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "./helpers/cli.js";
-import { creations, type EngineSpy, spyOnEngine } from "./helpers/engine-spy.js";
+import { creations, type EngineSpy, spyOnEngine, startedContainers } from "./helpers/engine-spy.js";
+import { waitUntilGone } from "./helpers/watched-engine.js";
 
 let spy: EngineSpy;
 beforeAll(async () => {
@@ -92,8 +93,14 @@ describe("a package that does not exist: exit 123, the package manager's own wor
       })`,
     );
     expect(result.stderr).toContain(`  ${quoted}`);
-    // The container that tried the install was created once and removed.
-    expect(creations(spy.requests).filter((r) => r.includes("/containers/create"))).toHaveLength(1);
-    expect(spy.requests.filter((r) => /^DELETE \/(v[\d.]+\/)?containers\//.test(r))).toHaveLength(1);
+    // The container that tried the install was created once.
+    const sandboxCreations = creations(spy.requests).filter(
+      (r) => r.includes("/containers/create") && !r.includes("name=isol8-proxy-"),
+    );
+    expect(sandboxCreations).toHaveLength(1);
+    // It removes itself (Docker's auto-remove) once its agent quits.
+    const started = startedContainers(spy.requests);
+    expect(started).toHaveLength(1);
+    expect(await waitUntilGone(started)).toEqual([]);
   });
 });

@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { createConnection, createServer, type Socket } from "node:net";
 import { tmpdir } from "node:os";
@@ -80,4 +81,25 @@ export function creations(requests: readonly string[]): string[] {
   return requests.filter((request) =>
     /^POST \/(?:v[\d.]+\/)?(?:containers\/create|build|images\/create|networks\/create)/.test(request),
   );
+}
+
+/**
+ * Ids of the sandboxes started through the spy, in order. An egress proxy started on the way (the first run of a
+ * policy) is left out: it outlives the run on purpose.
+ */
+export function startedContainers(requests: readonly string[]): string[] {
+  return requests.flatMap((request) => {
+    const id = /^POST \/(?:v[\d.]+\/)?containers\/([0-9a-f]{64})\/start/.exec(request)?.[1];
+    return id && !isProxy(id) ? [id] : [];
+  });
+}
+
+function isProxy(id: string): boolean {
+  const inspected = spawnSync("docker", [
+    "inspect",
+    "--format",
+    '{{index .Config.Labels "org.isol8.kind"}}',
+    id,
+  ]);
+  return inspected.status === 0 && inspected.stdout.toString().trim() === "proxy";
 }

@@ -8,7 +8,13 @@ import {
 import type Docker from "dockerode";
 import { isConflict, isNotFound } from "../client.js";
 import { LABELS } from "../labels.js";
-import { egressNames, egressNetworkSpec, proxyContainerSpec } from "./proxy-container.js";
+import {
+  egressBridgeName,
+  egressBridgeSpec,
+  egressNames,
+  egressNetworkSpec,
+  proxyContainerSpec,
+} from "./proxy-container.js";
 import { demuxLogs, requestsOf } from "./proxy-log.js";
 import { PROXY_PORT, squidConfig } from "./squid-config.js";
 
@@ -61,6 +67,7 @@ export function createEgressProxies(options: EgressProxiesOptions): EgressProxie
   /** Proxies seen listening, by container id and start time: a restarted proxy is checked again. */
   const listening = new Set<string>();
   let image: Promise<{ tag: string; id: string }> | undefined;
+  let bridge: Promise<string> | undefined;
 
   async function ensure(policy: Pick<NetworkPolicy, "allow" | "deny">): Promise<EgressProxy> {
     const config = squidConfig({
@@ -73,7 +80,8 @@ export function createEgressProxies(options: EgressProxiesOptions): EgressProxie
     });
     const { tag, id } = await image;
     // The rendered configuration, not the policy, and the image: a new isol8 or a rebuilt image makes a new proxy.
-    const hash = stableHash({ repository, image: id, config });
+    // `egress` names how proxies leave: proxies of an isol8 that left through Docker's default bridge are not reused.
+    const hash = stableHash({ repository, image: id, config, egress: "isol8-bridge" });
     let pending = inflight.get(hash);
     if (!pending) {
       pending = findOrStart(hash, tag, config).finally(() => inflight.delete(hash));
@@ -121,9 +129,14 @@ export function createEgressProxies(options: EgressProxiesOptions): EgressProxie
     config: string,
     hash: string,
   ): Promise<Docker.Container | undefined> {
+    bridge ??= findOrCreateEgressBridge().catch((error: unknown) => {
+      bridge = undefined;
+      throw error;
+    });
+    const egressBridge = await bridge;
     try {
       return await docker.createContainer(
-        proxyContainerSpec({ name, image, squidConfig: config, policyHash: hash, repository }),
+        proxyContainerSpec({ name, image, squidConfig: config, policyHash: hash, repository, egressBridge }),
       );
     } catch (error) {
       if (isConflict(error)) return undefined;
@@ -161,6 +174,32 @@ export function createEgressProxies(options: EgressProxiesOptions): EgressProxie
     if (found) return found.Id;
     const created = await docker.createNetwork(egressNetworkSpec(name, hash, repository));
     return created.id;
+  }
+
+  /**
+   * The egress bridge's id. Processes may create it at the same moment; should two exist, every process picks the
+   * oldest, and `isol8 cleanup` removes the other.
+   */
+  async function findOrCreateEgressBridge(): Promise<string> {
+    const name = egressBridgeName(repository);
+    const find = async () => {
+      const networks = await docker.listNetworks({
+        filters: JSON.stringify({ name: [name], label: [`${LABELS.managed}=true`] }),
+      });
+      const exact = networks.filter((network) => network.Name === name);
+      exact.sort((a, b) => Date.parse(a.Created) - Date.parse(b.Created) || a.Id.localeCompare(b.Id));
+      return exact[0]?.Id;
+    };
+    const existing = await find();
+    if (existing) return existing;
+    try {
+      await docker.createNetwork(egressBridgeSpec(repository));
+    } catch (error) {
+      if (!isConflict(error)) throw proxyFailed(name, error);
+    }
+    const found = await find();
+    if (!found) throw proxyFailed(name, new Error("the network vanished right after its creation"));
+    return found;
   }
 
   async function untilListening(info: Docker.ContainerInspectInfo): Promise<void> {

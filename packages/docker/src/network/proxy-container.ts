@@ -14,10 +14,12 @@ export interface ProxyContainerInput {
   squidConfig: string;
   policyHash: string;
   repository: string;
+  /** Id of the bridge that is the proxy's way out (`egressBridgeSpec`). */
+  egressBridge: string;
 }
 
 /**
- * The proxy container: created on the default bridge (its way out), then connected to the policy's internal network
+ * The proxy container: created on isol8's egress bridge (its way out), then connected to the policy's internal network
  * before it starts. Hardened like a sandbox where Squid allows: Debian's unprivileged `proxy` user (the image's
  * USER), no capabilities (it listens above 1024), no-new-privileges, read-only root with a small tmpfs for its
  * configuration, bounded memory, processes and log size. Docker's default seccomp profile applies.
@@ -35,7 +37,7 @@ export function proxyContainerSpec(input: ProxyContainerInput): Docker.Container
     },
     StopTimeout: 1,
     HostConfig: {
-      NetworkMode: "bridge",
+      NetworkMode: input.egressBridge,
       ReadonlyRootfs: true,
       Tmpfs: { "/tmp": "rw,noexec,nosuid,nodev,size=16m,mode=1777" },
       CapDrop: ["ALL"],
@@ -74,6 +76,34 @@ export function egressNetworkSpec(
       [LABELS.managed]: "true",
       [LABELS.kind]: "network",
       [LABELS.policy]: policyHash,
+      [LABELS.repository]: repository,
+    },
+  };
+}
+
+/** Name of the bridge network every egress proxy leaves through. */
+export function egressBridgeName(repository: string): string {
+  return `${repository}-egress`;
+}
+
+/**
+ * The proxies' way out: a bridge of isol8's own rather than Docker's default one. The default bridge (`docker0`) may
+ * be created without a fixed MAC address, so it takes the lowest of its ports' and changes whenever a container
+ * joins or leaves it; a proxy that still has the old gateway address loses its next connection's first packet, and
+ * the host then tracks that connection without NAT, so the connect hangs until it times out. Bridges Docker creates
+ * for a network keep one address. No container but the proxies is ever on it, and they cannot reach each other
+ * (no inter-container traffic).
+ */
+export function egressBridgeSpec(repository: string): Docker.NetworkCreateOptions {
+  return {
+    Name: egressBridgeName(repository),
+    Driver: "bridge",
+    CheckDuplicate: true,
+    EnableIPv6: false,
+    Options: { "com.docker.network.bridge.enable_icc": "false" },
+    Labels: {
+      [LABELS.managed]: "true",
+      [LABELS.kind]: "network",
       [LABELS.repository]: repository,
     },
   };

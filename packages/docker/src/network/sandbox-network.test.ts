@@ -2,7 +2,7 @@ import type { NetworkPolicy } from "@isol8/core";
 import { describe, expect, it } from "vitest";
 import { containerSpec } from "../sandbox/container-spec.js";
 import type { EgressProxies, EgressProxy } from "./egress-proxies.js";
-import { egressNames, egressNetworkSpec, proxyContainerSpec } from "./proxy-container.js";
+import { egressBridgeSpec, egressNames, egressNetworkSpec, proxyContainerSpec } from "./proxy-container.js";
 import { proxyEnvironment } from "./proxy-environment.js";
 import { DEAD_END_DNS, planSandboxNetwork } from "./sandbox-network.js";
 
@@ -136,7 +136,7 @@ describe("proxyEnvironment", () => {
 });
 
 describe("the proxy container and its network", () => {
-  it("runs the proxy unprivileged, read-only and labelled, first on the default bridge", () => {
+  it("runs the proxy unprivileged, read-only and labelled, first on isol8's egress bridge", () => {
     const names = egressNames("0123456789abcdef0123");
     expect(names).toEqual({ proxy: "isol8-proxy-0123456789abcdef", network: "isol8-net-0123456789abcdef" });
     const spec = proxyContainerSpec({
@@ -145,17 +145,29 @@ describe("the proxy container and its network", () => {
       squidConfig: "http_port 3128\n",
       policyHash: "0123",
       repository: "isol8",
+      egressBridge: "bridge-id",
     });
     expect(spec.Labels).toMatchObject({ "org.isol8.managed": "true", "org.isol8.kind": "proxy" });
     expect(spec.Env).toEqual(["ISOL8_SQUID_CONF=http_port 3128\n"]);
     expect(spec.HostConfig).toMatchObject({
-      NetworkMode: "bridge",
+      NetworkMode: "bridge-id",
       ReadonlyRootfs: true,
       CapDrop: ["ALL"],
       SecurityOpt: ["no-new-privileges:true"],
     });
     expect(spec.HostConfig?.CapAdd).toBeUndefined();
     expect(spec.HostConfig?.Privileged).toBeUndefined();
+  });
+
+  it("leaves through a bridge of its own with a fixed address, on which proxies cannot reach each other", () => {
+    expect(egressBridgeSpec("isol8")).toMatchObject({
+      Name: "isol8-egress",
+      Driver: "bridge",
+      CheckDuplicate: true,
+      Options: { "com.docker.network.bridge.enable_icc": "false" },
+      Labels: { "org.isol8.managed": "true", "org.isol8.kind": "network" },
+    });
+    expect(egressBridgeSpec("isol8").Internal).toBeUndefined();
   });
 
   it("makes the network internal and leaves the host without an address on it", () => {
