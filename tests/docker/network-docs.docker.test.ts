@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { repoRoot, runCli } from "./helpers/cli.js";
 import { consoleExamples, outputPattern, shellWords } from "./helpers/console-examples.js";
 import { buildTestEngine, builtInRuntimes } from "./helpers/engine.js";
-import { allowedBy, networkOf } from "./helpers/network.js";
+import { allowedBy, EXTERNAL, networkOf } from "./helpers/network.js";
 
 /*
  * docs/network.md promises that its `console` examples run as shown. They reach pypi.org and registry.npmjs.org
@@ -42,11 +42,6 @@ afterAll(async () => {
   });
   await engine.close();
 });
-
-// Requests from these programs leave through the registries' own TLS-intercepting proxy, whose latency now and then
-// exceeds a program's 30 s timeout on a loaded machine; one retry keeps that outside noise from failing the run,
-// while a real refusal or leak fails both tries alike.
-const EXTERNAL = { retry: 1 };
 
 describe("docs/network.md: the examples run as shown", EXTERNAL, () => {
   it("finds the examples, and the matcher is strict about what they show", () => {

@@ -7,6 +7,7 @@ import { isol8Containers } from "./helpers/containers.js";
 import { buildTestEngine } from "./helpers/engine.js";
 import {
   cleanupProxiesOf,
+  EXTERNAL,
   existingNetworks,
   networkOf,
   proxiesOf,
@@ -80,11 +81,6 @@ afterAll(async () => {
   expect(proxiesOf(marker)).toEqual([]);
   expect(existingNetworks(proxies.map(networkOf))).toEqual([]);
 });
-
-// Requests from these programs leave through the registries' own TLS-intercepting proxy, whose latency now and then
-// exceeds a program's 30 s timeout on a loaded machine; one retry keeps that outside noise from failing the run,
-// while a real refusal or leak fails both tries alike.
-const EXTERNAL = { retry: 1 };
 
 describe("--net filtered: allowed hosts", EXTERNAL, () => {
   it.each([

@@ -3,7 +3,14 @@ import type { ExecutionResult, NetworkPolicy } from "@isol8/core";
 import { afterAll, describe, expect, it } from "vitest";
 import { runCli } from "./helpers/cli.js";
 import { buildTestEngine } from "./helpers/engine.js";
-import { cleanupProxiesOf, existingNetworks, networkOf, proxiesOf, testMarker } from "./helpers/network.js";
+import {
+  cleanupProxiesOf,
+  EXTERNAL,
+  existingNetworks,
+  networkOf,
+  proxiesOf,
+  testMarker,
+} from "./helpers/network.js";
 
 /*
  * Installs on the registries' filtered network, proxies shared under concurrency, request logs told apart, and
@@ -27,11 +34,6 @@ afterAll(async () => {
   await cleanupProxiesOf(engine, marker);
   await engine.close();
 });
-
-// Requests from these programs leave through the registries' own TLS-intercepting proxy, whose latency now and then
-// exceeds a program's 30 s timeout on a loaded machine; one retry keeps that outside noise from failing the run,
-// while a real refusal or leak fails both tries alike.
-const EXTERNAL = { retry: 1 };
 
 describe("installs on the registries' network", EXTERNAL, () => {
   const PROBE = `
