@@ -34,6 +34,8 @@ export async function hardenedSpec(
     AttachStdin: false,
     AttachStdout: false,
     AttachStderr: false,
+    // Removed by the baseline itself, which times the removal.
+    HostConfig: { ...spec.HostConfig, AutoRemove: false },
   };
 }
 

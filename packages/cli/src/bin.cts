@@ -13,10 +13,19 @@ import Module = require("node:module");
 
 type Main = (argv: string[]) => Promise<number>;
 
+/** Commands with a code cache of their own; anything else (help, typos) shares one. */
+const COMMANDS = ["run", "setup", "build", "config", "cleanup", "sessions"];
+
 const argv = process.argv.slice(2);
 const bundlePath = path.join(__dirname, "isol8.cjs");
 
 void (async () => {
+  // Answered before anything loads: tools and people call it to see whether isol8 is there at all.
+  if (argv.length === 1 && argv[0] === "--version") {
+    const manifest = JSON.parse(fs.readFileSync(path.join(__dirname, "..", "package.json"), "utf8"));
+    process.stdout.write(`${(manifest as { version: string }).version}\n`);
+    return;
+  }
   const main = loadBundle() ?? ((await import("./main.js")) as { main: Main }).main;
   const code = await main(argv);
   // Exits once the output is written, not when the last socket closes: a released sandbox removes itself, and
@@ -45,17 +54,25 @@ function loadBundle(): Main | undefined {
   const main = module.exports.main;
   if (!main) return undefined;
   if (cached && !script.cachedDataRejected) return main;
-  // Written after the command ran, so the functions it compiled on the way are in the cache too.
+  // Written after the command ran, so the functions it compiled on the way are in the cache too; also when yargs
+  // ends the process itself (--help, a usage error).
+  let written = false;
+  const write = () => {
+    if (written) return;
+    written = true;
+    writeAtomically(cacheFile, script.createCachedData());
+  };
+  process.once("exit", write);
   return async (args) => {
     const code = await main(args);
-    writeAtomically(cacheFile, script.createCachedData());
+    write();
     return code;
   };
 }
 
 /** One cache per command (each compiles different functions), bundle build and Node version. */
 function codeCachePath(stat: fs.Stats): string | undefined {
-  const command = /^[a-z]+$/.test(argv[0] ?? "") ? argv[0] : "other";
+  const command = COMMANDS.includes(argv[0] ?? "") ? argv[0] : "other";
   const base = process.env.XDG_CACHE_HOME || path.join(os.homedir(), ".cache");
   const key = `${process.version}-${stat.size}-${Math.trunc(stat.mtimeMs)}`;
   return path.join(base, "isol8", "code-cache", `${command}-${key}.bin`);
@@ -78,6 +95,12 @@ function writeAtomically(file: string | undefined, data: Buffer): void {
     const temporary = `${file}.${process.pid}.tmp`;
     fs.writeFileSync(temporary, data);
     fs.renameSync(temporary, file);
+    // Caches of earlier builds (or Node versions) for this command are dead weight.
+    const command = `${path.basename(file).split("-")[0]}-`;
+    for (const name of fs.readdirSync(path.dirname(file))) {
+      if (name.startsWith(command) && name.endsWith(".bin") && name !== path.basename(file))
+        fs.rmSync(path.join(path.dirname(file), name), { force: true });
+    }
   } catch {
     // A read-only home only costs speed.
   }
