@@ -1,6 +1,7 @@
 import { execFileSync } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "./helpers/cli.js";
+import { removeSparesOfImages } from "./helpers/containers.js";
 import { creations, type EngineSpy, spyOnEngine } from "./helpers/engine-spy.js";
 
 const TAG = "isol8-test-built:latest";
@@ -24,7 +25,10 @@ describe("isol8 build --tag, run --image", () => {
   });
   afterAll(async () => {
     await spy?.close();
-    if (!existedBefore && exists(TAG)) execFileSync("docker", ["rmi", TAG], { stdio: "ignore" });
+    if (!existedBefore && exists(TAG)) {
+      removeSparesOfImages([TAG]);
+      execFileSync("docker", ["rmi", TAG], { stdio: "ignore" });
+    }
   });
 
   it("builds a custom image under the given tag, labelled with its packages", async () => {

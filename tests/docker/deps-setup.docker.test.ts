@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { customImageTag } from "@isol8/docker";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "./helpers/cli.js";
+import { removeSparesOfImages } from "./helpers/containers.js";
 import { type EngineSpy, spyOnEngine } from "./helpers/engine-spy.js";
 
 const NUMPY_PANDAS = customImageTag("isol8", "python", ["numpy", "pandas"]);
@@ -59,7 +60,9 @@ describe("isol8 setup: custom images that runs pick up", () => {
   afterAll(async () => {
     await spy?.close();
     for (const tag of [NUMPY_PANDAS, WITH_SIX]) {
-      if (!existedBefore.has(tag) && imageId(tag)) execFileSync("docker", ["rmi", tag], { stdio: "ignore" });
+      if (existedBefore.has(tag) || !imageId(tag)) continue;
+      removeSparesOfImages([tag]);
+      execFileSync("docker", ["rmi", tag], { stdio: "ignore" });
     }
     rmSync(configured, { recursive: true, force: true });
     rmSync(bare, { recursive: true, force: true });

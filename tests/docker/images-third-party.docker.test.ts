@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { repoRoot, runCli } from "./helpers/cli.js";
+import { removeSparesOfImages } from "./helpers/containers.js";
 import { imageId } from "./helpers/private-repository.js";
 
 const fixture = join(repoRoot, "tests/fixtures/runtimes/lua");
@@ -41,6 +42,7 @@ describe("a third-party runtime named in isol8.config.json (tests/fixtures/runti
 
   afterAll(() => {
     const tags = luaImages();
+    removeSparesOfImages(tags);
     if (tags.length > 0) execFileSync("docker", ["rmi", ...tags.reverse()], { stdio: "ignore" });
     rmSync(project, { recursive: true, force: true });
   });

@@ -147,18 +147,18 @@ describe("the CLI's spare sandbox", () => {
 describe("spare sandboxes in the engine", () => {
   const docker = createDockerClient();
 
-  async function pythonSpec(memory: string) {
+  async function pythonSpec(megabytes: number) {
     return containerSpec({
       image: "isol8:python",
       runtime: "python",
-      limits: limitsSchema.parse({ memory }),
+      limits: limitsSchema.parse({ memoryBytes: megabytes * 1024 * 1024 }),
       seccompProfile: await loadSeccompProfile(),
       networkMode: "none",
     });
   }
 
   it("a spare whose start never happened (its process died first) is started by the run that claims it", async () => {
-    const spec = await pythonSpec("206m");
+    const spec = await pythonSpec(206);
     const imageId = async () => (await docker.getImage("isol8:python").inspect()).Id;
     // `launch` does nothing: the spare stays created, as when the process that left it died before the start.
     const spares = new SpareSandboxes(docker, {
@@ -188,7 +188,7 @@ describe("spare sandboxes in the engine", () => {
   });
 
   it("a spare is made for one image id: a rebuilt image gets its own, and setup removes the old one's", async () => {
-    const spec = await pythonSpec("207m");
+    const spec = await pythonSpec(207);
     let id = (await docker.getImage("isol8:python").inspect()).Id;
     const spares = new SpareSandboxes(docker, {
       idleTimeoutMs: 60_000,

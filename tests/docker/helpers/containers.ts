@@ -42,3 +42,24 @@ export async function waitForNoContainers(timeoutMs = 20_000): Promise<string[]>
   }
   return left;
 }
+
+/**
+ * Removes the CLI's unclaimed spares of these images, which hold them: a test that removes an image it made must
+ * remove those first (as `isol8 setup` does for the images it replaces).
+ */
+export function removeSparesOfImages(images: readonly string[]): void {
+  for (const image of images) {
+    const ids = execFileSync("docker", [
+      "ps",
+      "-aq",
+      "--filter",
+      `ancestor=${image}`,
+      "--filter",
+      "name=^isol8-spare-",
+    ])
+      .toString()
+      .split("\n")
+      .filter(Boolean);
+    if (ids.length > 0) execFileSync("docker", ["rm", "-f", ...ids], { stdio: "ignore" });
+  }
+}
