@@ -2,8 +2,10 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { afterEach, describe, expect, it } from "vitest";
 import { creations } from "./helpers/engine-spy.js";
 import {
+  CONTAINER_ID_BASH,
   existingContainers,
   hostnameOf,
+  PRINT_CONTAINER_ID_PY,
   type WatchedEngine,
   waitUntilGone,
   watchedEngine,
@@ -29,7 +31,7 @@ for rc in ("~/.bashrc", "~/.profile"):
 `;
 
 const PYTHON_LOOKS_FOR_TRACES = `
-import json, os, subprocess
+import json, os, re, subprocess
 def commands():
     found = []
     for pid in filter(str.isdigit, os.listdir("/proc")):
@@ -39,7 +41,7 @@ def commands():
             pass
     return found
 print(json.dumps({
-    "hostname": open("/etc/hostname").read().strip(),
+    "hostname": next(m.group(0)[:12] for m in (re.search(r"[0-9a-f]{64}", l) for l in open("/proc/self/cgroup")) if m),
     "sandboxFile": os.path.exists("/sandbox/leak.txt"),
     "tmpFile": os.path.exists("/tmp/leak.txt"),
     "sleeping": [c for c in commands() if c.startswith("sleep")],
@@ -59,7 +61,7 @@ sleep 0.2
 
 const BASH_LOOKS_FOR_TRACES = `
 sleeping=$(cat /proc/[0-9]*/comm 2>/dev/null | grep -cx sleep)
-printf '%s %s %s %s %s\\n' "$(cat /etc/hostname)" \\
+printf '%s %s %s %s %s\\n' "${CONTAINER_ID_BASH}" \\
   "$([ -e /sandbox/leak.txt ] && echo file || echo no-file)" \\
   "$([ -e /tmp/leak.txt ] && echo tmp || echo no-tmp)" \\
   "sleeping=$sleeping" "env=\${ISOL8_LEAK:-unset}/$(bash -ic 'echo -n \${ISOL8_LEAK:-unset}' 2>/dev/null)"
@@ -69,7 +71,7 @@ let watched: WatchedEngine | undefined;
 
 afterEach(async () => {
   if (!watched) return;
-  const started = watched.started();
+  const started = watched.startedWithHolders();
   await watched.close();
   watched = undefined;
   // close() waits for every removal it started: nothing of this engine may survive it.
@@ -138,6 +140,71 @@ describe("pooled runs are isolated from each other", () => {
   });
 });
 
+describe("pooled sandboxes borrow a network namespace, one sandbox at a time", () => {
+  const PROBE = (port: number) => `
+import os, socket
+netns = os.readlink("/proc/self/ns/net")
+def reachable():
+    try:
+        socket.create_connection(("127.0.0.1", ${port}), timeout=1).close()
+        return "connected"
+    except OSError as error:
+        return type(error).__name__
+def abstract():
+    probe = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        probe.connect("\\0isol8-test-${port}")
+        return "connected"
+    except OSError as error:
+        return type(error).__name__
+print(netns, reachable(), abstract())
+`;
+  const LISTEN = (port: number) => `
+import subprocess, time
+server = """
+import socket, time
+tcp = socket.socket(); tcp.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+tcp.bind(("127.0.0.1", ${port})); tcp.listen()
+unix = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM); unix.bind("\\\\0isol8-test-${port}"); unix.listen()
+time.sleep(300)
+"""
+subprocess.Popen(["python3", "-c", server], start_new_session=True)
+time.sleep(0.5)
+`;
+
+  it("a later sandbox in the same namespace finds nothing of the earlier one's sockets", async () => {
+    watched = await watchedEngine({ pool: { size: 1 } });
+    const { engine } = watched;
+    await engine.prewarm({ runtime: "python" });
+    const pause = () => new Promise((resolve) => setTimeout(resolve, 1000));
+    // A leaves a TCP server and an abstract Unix socket listening, and sees them itself.
+    const a = await engine.execute({ runtime: "python", code: LISTEN(8765) + PROBE(8765) });
+    const [netnsA, tcpA, unixA] = a.stdout.trim().split(" ");
+    expect([tcpA, unixA]).toEqual(["connected", "connected"]);
+    await pause();
+    // B runs on the sandbox started while A ran (another namespace); the one started after B's claim gets A's.
+    await engine.execute({ runtime: "python", code: PROBE(8765) });
+    await pause();
+    const c = await engine.execute({ runtime: "python", code: PROBE(8765) });
+    const [netnsC, tcpC, unixC] = c.stdout.trim().split(" ");
+    expect(netnsC).toBe(netnsA);
+    expect([tcpC, unixC]).toEqual(["ConnectionRefusedError", "ConnectionRefusedError"]);
+  });
+
+  it("sandboxes running at the same time never share a namespace", async () => {
+    watched = await watchedEngine({ pool: { size: 4 } });
+    const { engine } = watched;
+    await engine.prewarm({ runtime: "python" });
+    const code = "import os, time; print(os.readlink('/proc/self/ns/net')); time.sleep(1)";
+    const results = await Promise.all(
+      Array.from({ length: 6 }, () => engine.execute({ runtime: "python", code })),
+    );
+    const namespaces = results.map((result) => result.stdout.trim());
+    expect(namespaces.every((netns) => /^net:\[\d+\]$/.test(netns))).toBe(true);
+    expect(new Set(namespaces).size).toBe(6);
+  });
+});
+
 describe("the pool's lifecycle", () => {
   it("replaces a pooled container that died instead of handing it out", async () => {
     watched = await watchedEngine({ pool: { size: 1 } });
@@ -152,7 +219,7 @@ describe("the pool's lifecycle", () => {
     // it from the attach stream, which the kill closed.
     spawnSync("docker", ["wait", pooled], { stdio: "ignore" });
 
-    const result = await engine.execute({ runtime: "python", code: "print(open('/etc/hostname').read())" });
+    const result = await engine.execute({ runtime: "python", code: PRINT_CONTAINER_ID_PY });
     expect(result.stderr).toBe("");
     expect(result.exitCode).toBe(0);
     const hostname = result.stdout.trim();
@@ -192,7 +259,7 @@ describe("the pool's lifecycle", () => {
     const result = await engine.execute({ runtime: "python", code: "print(1)" });
     expect(result.stdout).toBe("1\n");
 
-    const started = watched.started();
+    const started = watched.startedWithHolders();
     await watched.close();
     watched = undefined;
     expect(started.length).toBeGreaterThanOrEqual(3);

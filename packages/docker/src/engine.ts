@@ -23,6 +23,7 @@ import type { BuildProgress } from "./images/build-image.js";
 import type { ImageReport } from "./images/ensure-image.js";
 import { createImageManager, type SetupOptions } from "./images/image-manager.js";
 import { createEgressProxies } from "./network/egress-proxies.js";
+import { NetworkHolders } from "./pool/network-holders.js";
 import { SandboxPool } from "./pool/sandbox-pool.js";
 import { containerSpec } from "./sandbox/container-spec.js";
 import { executeInSandbox } from "./sandbox/execute.js";
@@ -115,8 +116,13 @@ export function createDockerEngine(options: DockerEngineOptions): DockerEngine {
     const settled = work.catch(() => undefined).finally(() => pending.delete(settled));
     pending.add(settled);
   };
+  // A pool's sandboxes borrow their network namespace (see NetworkHolders): only where sandboxes come often.
+  const holders = (options.pool?.size ?? 0) > 0 ? new NetworkHolders(docker, loadSeccompProfile) : undefined;
   const pool = new SandboxPool(
-    (spec, signal) => startSandbox(docker, spec, signal),
+    (spec, signal) =>
+      holders && NetworkHolders.serves(spec)
+        ? holders.start(spec, (onHolder) => startSandbox(docker, onHolder, signal))
+        : startSandbox(docker, spec, signal),
     { size: options.pool?.size ?? 0, idleTimeoutMs: options.pool?.idleTimeoutMs ?? 300_000 },
     track,
   );
@@ -225,8 +231,10 @@ export function createDockerEngine(options: DockerEngineOptions): DockerEngine {
     async close(closeOptions) {
       await pool.close();
       while (launches.size > 0) await Promise.all([...launches]);
-      if (closeOptions?.waitForRemovals === false) return;
-      while (pending.size > 0) await Promise.all([...pending]);
+      if (closeOptions?.waitForRemovals !== false) {
+        while (pending.size > 0) await Promise.all([...pending]);
+      }
+      await holders?.close();
     },
   };
 }

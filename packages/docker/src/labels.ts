@@ -15,10 +15,10 @@ export const LABELS = {
   policy: "org.isol8.network.policy",
 } as const;
 
-export type ObjectKind = "base" | "runtime" | "custom" | "sandbox" | "session" | "proxy";
+export type ObjectKind = "base" | "runtime" | "custom" | "sandbox" | "session" | "proxy" | "netns";
 
 /** Kinds isol8 sets on containers it creates; a container started from our image by someone else inherits another. */
-export const CONTAINER_KINDS: readonly string[] = ["sandbox", "session", "proxy"];
+export const CONTAINER_KINDS: readonly string[] = ["sandbox", "session", "proxy", "netns"];
 
 /**
  * True when isol8 itself built this image: images built FROM ours inherit our labels, but not our tag. An untagged

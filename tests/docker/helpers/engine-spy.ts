@@ -78,8 +78,11 @@ function engineSocket(env: NodeJS.ProcessEnv): string {
 
 /** Requests that create something: containers, images (build, pull, import) or networks. */
 export function creations(requests: readonly string[]): string[] {
-  return requests.filter((request) =>
-    /^POST \/(?:v[\d.]+\/)?(?:containers\/create|build|images\/create|networks\/create)/.test(request),
+  return requests.filter(
+    (request) =>
+      /^POST \/(?:v[\d.]+\/)?(?:containers\/create|build|images\/create|networks\/create)/.test(request) &&
+      // A pool's network-namespace holders (named so) are not sandboxes.
+      !request.includes("name=isol8-netns-"),
   );
 }
 
