@@ -189,8 +189,11 @@ function split(run: ProcessRun, requests: readonly RecordedRequest[], mode: "war
   };
   const first = requests[0];
   if (!first) throw new Error("the CLI made no Docker request");
-  // The release asks Docker to report the removal, an answer the CLI does not wait for.
-  const release = find("POST", /\/wait\?condition=removed/, false);
+  // The release asks Docker to report the removal, an answer the CLI does not wait for; the process may even exit
+  // before that request leaves it. Then the last request (the next spare's create or start) marks the release.
+  const wait = requests.find((r) => r.method === "POST" && /\/wait\?condition=removed/.test(r.path));
+  const last = requests[requests.length - 1] ?? first;
+  const release = { at: wait?.at ?? last.at };
   const begin = mode === "warm" ? find("POST", /\/rename\?/) : find("POST", /\/containers\/create/);
   const ready =
     mode === "warm"

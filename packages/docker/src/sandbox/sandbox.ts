@@ -1,6 +1,6 @@
 import { Isol8Error } from "@isol8/core";
 import type Docker from "dockerode";
-import { isNotFound } from "../client.js";
+import { isNotFound, watchRemoval } from "../client.js";
 import { AgentConnection } from "./agent-connection.js";
 
 /** A started sandbox container with its agent connection. */
@@ -176,13 +176,21 @@ function wrapSandbox(
         return remove();
       }
       // The agent quits and Docker removes the container itself; this settles once it is gone. Should it not
-      // go (an agent that does not quit), it is removed by force.
-      const gone = container.wait({ condition: "removed" }).then(
+      // go (an agent that does not quit), it is removed by force. Docker 20.10 may never answer a wait for a
+      // removal that was already under way: the request is abandoned then, or it would hold the process open.
+      const abandon = new AbortController();
+      const watch = watchRemoval(docker, container.id, abandon.signal);
+      const gone = watch.removed.then(
         () => undefined,
-        (error: unknown) => (isNotFound(error) ? undefined : remove()),
+        (error: unknown) => (abandon.signal.aborted || isNotFound(error) ? undefined : remove()),
       );
-      agent.close();
-      return settleWithin(gone, REMOVAL_GRACE_MS, remove);
+      // The agent quits once the engine watches (a round trip): a removal it saw starting is never missed.
+      const quit = watch.registered.then(() => agent.close());
+      return settleWithin(
+        quit.then(() => gone),
+        REMOVAL_GRACE_MS,
+        remove,
+      ).finally(() => abandon.abort());
     },
     detach: () => agent.detach(),
     wasOomKilled: async () => {
