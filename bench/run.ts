@@ -205,7 +205,7 @@ async function main(): Promise<void> {
           `program ${b[mode].program}, release to exit ${b[mode].afterRelease}`,
       ),
       `throughput: ${throughput.executions} executions in ${throughput.seconds} s = ${throughput.perSecond}/s; ` +
-        `${throughput.containersStarted} containers started, ${throughput.leakedContainers} left after close(); ` +
+        `${throughput.leakedContainers} isol8 containers left after close(); ` +
         `Docker alone (raw create…rm, same concurrency): ${rawThroughput.perSecond}/s`,
       "",
       "targets (informational):",
