@@ -13,7 +13,7 @@ import {
 } from "./library-phases.js";
 import { describeMachine } from "./machine.js";
 import { atLeast, atMost, formatRows, formatTargets, type Row } from "./report.js";
-import { round, summarize } from "./stats.js";
+import { pause, round, summarize } from "./stats.js";
 
 /**
  * `pnpm bench`: isol8 against Docker itself on the same images, in one run. Ratios compare within this machine;
@@ -28,6 +28,7 @@ const pauseMs = intEnv("BENCH_PAUSE_MS", 250);
 const throughputRuns = intEnv("BENCH_THROUGHPUT_RUNS", 200);
 const concurrency = intEnv("BENCH_CONCURRENCY", 4);
 const warmPoolSize = 3;
+const SETTLE_MS = 20_000;
 const half = Math.max(3, Math.ceil(iterations / 2));
 const third = Math.max(3, Math.ceil(iterations / 3));
 
@@ -77,10 +78,16 @@ async function main(): Promise<void> {
     log(`isol8 setup not measured: ${setupProblem}`);
     return summarize([Number.NaN]);
   });
-  log(`throughput: ${throughputRuns} executions, ${concurrency} at a time (pool ${concurrency})`);
+  // The kernel tears network namespaces down later, in the background: the hundred-odd containers of the phases
+  // above keep a core busy for a while. Each throughput phase starts on a settled machine.
+  log(
+    `settling ${SETTLE_MS / 1000} s, then throughput: ${throughputRuns} executions, ${concurrency} at a time (pool ${concurrency})`,
+  );
+  await pause(SETTLE_MS);
   const throughput = await throughputPhase(throughputRuns, concurrency, concurrency);
   const rawRuns = Math.max(concurrency * 2, Math.ceil(throughputRuns / 5));
-  log(`docker's ceiling: ${rawRuns} raw create/start/wait/remove, ${concurrency} at a time`);
+  log(`settling, then docker's ceiling: ${rawRuns} raw create/start/wait/remove, ${concurrency} at a time`);
+  await pause(SETTLE_MS);
   const rawThroughput = await rawThroughputPhase(rawRuns, concurrency);
 
   const ratio = (a: number, b: number) => round(a / b, 2);
