@@ -1,4 +1,3 @@
-import { randomBytes } from "node:crypto";
 import { stableHash } from "@isol8/core";
 import type Docker from "dockerode";
 import { isNotFound } from "../client.js";
@@ -34,25 +33,35 @@ export class SpareSandboxes {
     return spec.StdinOnce === true && spec.HostConfig?.NetworkMode === "none" && !spec.name;
   }
 
-  /** The spare left for this spec, now this process's alone; undefined when there is none or it is unusable. */
+  /**
+   * The spare left for this spec, now this process's alone; undefined when there is none, another process claimed
+   * it first, or it is unusable.
+   *
+   * A rename from the spare's name is not a lock: Docker resolves the old name before it locks the container, so two
+   * renames that look it up at the same moment both succeed, one after the other. A rename to a name derived from
+   * the container's id is one: the loser finds the container already named so and gets an error.
+   */
   async claim(spec: Docker.ContainerCreateOptions): Promise<Sandbox | undefined> {
-    const name = await this.nameFor(spec);
-    const claimedName = `isol8-${randomBytes(8).toString("hex")}`;
+    let id: string;
     try {
-      await this.docker.getContainer(name).rename({ name: claimedName });
+      id = (await this.docker.getContainer(await this.nameFor(spec)).inspect()).Id;
     } catch (error) {
       if (isNotFound(error)) return undefined;
       throw error;
     }
     try {
-      return {
-        ...(await attachSandbox(this.docker, claimedName, { startIfCreated: true })),
-        prestarted: true,
-      };
+      await this.docker.getContainer(id).rename({ name: claimedName(id) });
+    } catch (error) {
+      const status = (error as { statusCode?: number }).statusCode ?? 500;
+      if (status >= 400 && status < 500) return undefined;
+      throw error;
+    }
+    try {
+      return { ...(await attachSandbox(this.docker, id, { startIfCreated: true })), prestarted: true };
     } catch {
       // Idled out at that very moment, or its start failed: a fresh sandbox serves this run instead.
       await this.docker
-        .getContainer(claimedName)
+        .getContainer(id)
         .remove({ force: true, v: true })
         .catch(() => undefined);
       return undefined;
@@ -103,6 +112,11 @@ export class SpareSandboxes {
   async nameFor(spec: Docker.ContainerCreateOptions): Promise<string> {
     return `${SPARE_NAME_PREFIX}${await this.key(spec)}`;
   }
+}
+
+/** The name a spare takes when it is claimed: one per container, so that only one claimer can give it. */
+function claimedName(id: string): string {
+  return `isol8-claimed-${id.slice(0, 32)}`;
 }
 
 /** Removes the unclaimed spares of these images, so that the images themselves can go (a rebuild replaced them). */
