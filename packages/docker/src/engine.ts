@@ -111,11 +111,8 @@ export function createDockerEngine(options: DockerEngineOptions): DockerEngine {
     extraCaCertificates: options.extraCaCertificates ?? [],
     ...(options.onBuildProgress ? { onProgress: options.onBuildProgress } : {}),
   });
-  const pending = new Set<Promise<unknown>>();
-  const track = (work: Promise<unknown>) => {
-    const settled = work.catch(() => undefined).finally(() => pending.delete(settled));
-    pending.add(settled);
-  };
+  const removals = backgroundWork();
+  const track = removals.track;
   // A pool's sandboxes borrow their network namespace (see NetworkHolders): only where sandboxes come often.
   const holders = (options.pool?.size ?? 0) > 0 ? new NetworkHolders(docker, loadSeccompProfile) : undefined;
   const pool = new SandboxPool(
@@ -127,7 +124,7 @@ export function createDockerEngine(options: DockerEngineOptions): DockerEngine {
     track,
   );
   // Leaving a spare must finish even in a process about to exit (only the start's reply is not waited for).
-  const launches = new Set<Promise<unknown>>();
+  const launches = backgroundWork();
   const spares = options.spares
     ? new SpareSandboxes(docker, {
         idleTimeoutMs: options.spares.idleTimeoutMs,
@@ -148,9 +145,7 @@ export function createDockerEngine(options: DockerEngineOptions): DockerEngine {
     return {
       ...sandbox,
       release: () => {
-        const launched = leave().catch(() => undefined);
-        launches.add(launched);
-        void launched.finally(() => launches.delete(launched));
+        launches.track(leave());
         return sandbox.release();
       },
     };
@@ -230,11 +225,24 @@ export function createDockerEngine(options: DockerEngineOptions): DockerEngine {
     },
     async close(closeOptions) {
       await pool.close();
-      while (launches.size > 0) await Promise.all([...launches]);
-      if (closeOptions?.waitForRemovals !== false) {
-        while (pending.size > 0) await Promise.all([...pending]);
-      }
+      await launches.drain();
+      if (closeOptions?.waitForRemovals !== false) await removals.drain();
       await holders?.close();
+    },
+  };
+}
+
+/** Work that runs in the background (its failure is nobody's to report) and that `drain()` waits for. */
+function backgroundWork() {
+  const pending = new Set<Promise<unknown>>();
+  return {
+    track(work: Promise<unknown>): void {
+      const settled = work.catch(() => undefined).finally(() => pending.delete(settled));
+      pending.add(settled);
+    },
+    /** Resolves once nothing is pending, including work tracked while it waits. */
+    async drain(): Promise<void> {
+      while (pending.size > 0) await Promise.all([...pending]);
     },
   };
 }

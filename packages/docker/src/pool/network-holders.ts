@@ -53,7 +53,7 @@ export class NetworkHolders {
       throw error;
     }
     let settled: Promise<void> | undefined;
-    const giveBack = (gone: () => Promise<void>) => {
+    const returnOnceGone = (gone: () => Promise<void>) => {
       settled ??= gone().then(
         () => this.giveBack(holder),
         (error: unknown) => {
@@ -65,8 +65,8 @@ export class NetworkHolders {
     };
     return {
       ...sandbox,
-      release: () => giveBack(() => sandbox.release()),
-      remove: () => giveBack(() => sandbox.remove()),
+      release: () => returnOnceGone(() => sandbox.release()),
+      remove: () => returnOnceGone(() => sandbox.remove()),
     };
   }
 

@@ -73,15 +73,15 @@ export class SpareSandboxes {
    * already (the name is taken). A process that dies before the launch leaves it created; its claimer starts it.
    */
   async create(spec: Docker.ContainerCreateOptions): Promise<string | undefined> {
-    const name = await this.nameFor(spec);
     const image = await this.options.imageId(String(spec.Image));
+    const key = this.keyOf(spec, image);
     try {
       const container = await this.docker.createContainer({
         ...spec,
-        name,
+        name: `${SPARE_NAME_PREFIX}${key}`,
         Image: image,
         Env: [...(spec.Env ?? []), `ISOL8_IDLE_TIMEOUT_MS=${this.options.idleTimeoutMs}`],
-        Labels: { ...spec.Labels, [LABELS.spare]: await this.key(spec) },
+        Labels: { ...spec.Labels, [LABELS.spare]: key },
         HostConfig: { ...spec.HostConfig, AutoRemove: true },
       });
       return container.id;
@@ -103,14 +103,13 @@ export class SpareSandboxes {
   }
 
   /** The spec with the image's id, not its tag: a rebuilt image gets new spares. */
-  private async key(spec: Docker.ContainerCreateOptions): Promise<string> {
-    const image = await this.options.imageId(String(spec.Image));
+  private keyOf(spec: Docker.ContainerCreateOptions, image: string): string {
     return stableHash({ spec, image, idle: this.options.idleTimeoutMs }).slice(0, 24);
   }
 
   /** The name the spare for this spec has until it is claimed. */
   async nameFor(spec: Docker.ContainerCreateOptions): Promise<string> {
-    return `${SPARE_NAME_PREFIX}${await this.key(spec)}`;
+    return `${SPARE_NAME_PREFIX}${this.keyOf(spec, await this.options.imageId(String(spec.Image)))}`;
   }
 }
 
