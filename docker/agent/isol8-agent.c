@@ -22,7 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#define VERSION "isol8-agent/1"
+#define VERSION "isol8-agent/2"
 #define SANDBOX "/sandbox"
 #define MAX_PAYLOAD (64u << 20)
 #define CHUNK (64u << 10)
@@ -65,6 +65,16 @@ static void kill_all(void) {
   if (cmd.pid > 0 && !cmd.exited) kill(cmd.pid, SIGKILL);
   /* As root, kill(-1) would reach far beyond the sandbox if the agent were ever started outside a container. */
   if (getuid() != 0) kill(-1, SIGKILL);
+}
+
+/* Payload: u32 signal number. For the running command's process group only (a client's Ctrl-C, SIGTERM): unlike
+   K it leaves the rest of the sandbox alone and lets the program handle the signal. Like K, it has no reply. */
+static void signal_command(const unsigned char *pl, uint32_t len) {
+  if (len != 4 || !cmd.pid || cmd.exited) return;
+  uint32_t sig = get32(pl);
+  if (sig < 1 || sig > 64) return;
+  /* Before the child's setsid() its group does not exist yet; it is not reaped, so its pid is still its own. */
+  if (kill(-cmd.pid, (int)sig) < 0) kill(cmd.pid, (int)sig);
 }
 
 static void write_all(int fd, const void *buf, size_t len) {
@@ -441,6 +451,7 @@ static void dispatch(char type, unsigned char *pl, uint32_t len) {
   case 'I': queue_stdin(pl, len); break;
   case 'i': cmd.inclose = 1, flush_stdin(); break;
   case 'K': kill_all(); break;
+  case 'G': signal_command(pl, len); break;
   case 'Q': quit(0); break;
   default: send_error("unknown frame type 0x%02x", (unsigned char)type);
   }

@@ -164,4 +164,15 @@ describe("sessions (CLI)", () => {
     expect(again.code).toBe(2);
     expect(again.stderr).toMatch(`There is no session named "${name}"`);
   });
+
+  it.each([["--image", "isol8:python"], ["--persist"]])(
+    "run --session with %s is refused with exit 2 before any session exists",
+    async (...flag) => {
+      const name = sessionName("refused");
+      const run = await runCli(["run", "--session", name, "-r", "python", "-e", "print(1)", ...flag]);
+      expect(run.stderr).toMatch(/A session runs in its own container: --image and --persist do not apply/);
+      expect(run.code).toBe(2);
+      expect((await engine.listSessions()).map((info) => info.name)).not.toContain(name);
+    },
+  );
 });

@@ -60,6 +60,7 @@ export const sandboxFileSchema = z.object({
   executable: z.boolean().default(false),
 });
 export type SandboxFile = z.infer<typeof sandboxFileSchema>;
+export type SandboxFileInput = z.input<typeof sandboxFileSchema>;
 
 const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "must be a valid environment variable name");
 

@@ -11,7 +11,15 @@ export {
   type RuntimePluginSpec,
   runtimePluginSpecSchema,
 } from "./config/schema.js";
-export type { ExecuteOptions, SandboxEngine } from "./engine.js";
+export type {
+  ExecuteOptions,
+  RuntimeInfo,
+  SandboxEngine,
+  Session,
+  SessionExecutionInput,
+  SessionInfo,
+  SessionOptions,
+} from "./engine.js";
 export { Isol8Error, type Isol8ErrorCode, type Isol8ErrorOptions, isIsol8Error } from "./errors.js";
 export {
   type DownloadedFile,
@@ -30,6 +38,8 @@ export {
   type NetworkRefusal,
   networkPolicySchema,
   type SandboxFile,
+  type SandboxFileInput,
+  sandboxFileSchema,
 } from "./execution.js";
 export { canonicalJson, dependencyHash, normalizePackageList, stableHash } from "./hash.js";
 export {
@@ -49,6 +59,14 @@ export {
   tarballUrl,
   validateNpmPackage,
 } from "./plugin-kit/index.js";
+export {
+  createProgramInput,
+  PROGRAM_SIGNAL_NUMBERS,
+  PROGRAM_SIGNALS,
+  type ProgramInput,
+  type ProgramInputSource,
+  type ProgramSignal,
+} from "./program-input.js";
 export { createRuntimeRegistry, type RuntimeRegistry } from "./registry.js";
 export {
   defineRuntime,

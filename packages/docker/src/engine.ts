@@ -7,6 +7,9 @@ import {
   limitsSchema,
   type RuntimeRegistry,
   type SandboxEngine,
+  type Session,
+  type SessionInfo,
+  type SessionOptions,
 } from "@isol8/core";
 import type Docker from "dockerode";
 import { locateDockerAssets } from "./assets.js";
@@ -31,7 +34,7 @@ import type { Sandbox } from "./sandbox/sandbox.js";
 import { startSandbox } from "./sandbox/sandbox.js";
 import { loadSeccompProfile } from "./sandbox/seccomp.js";
 import { SpareSandboxes } from "./sandbox/spare-sandboxes.js";
-import { createSessions, type Session, type SessionInfo, type SessionOptions } from "./sessions/sessions.js";
+import { createSessions } from "./sessions/sessions.js";
 
 export interface DockerEngineOptions {
   /** The runtimes this engine can run (built-ins plus third-party plugins). */
@@ -84,14 +87,10 @@ export interface DockerEngine extends SandboxEngine {
   findLeftovers(options?: { images?: boolean }): Promise<Leftovers>;
   /** Removes what findLeftovers found. */
   cleanup(leftovers: Leftovers): Promise<CleanupReport>;
-  /** Fails with ENGINE_UNAVAILABLE when no engine answers. */
-  ping(): Promise<void>;
   /** The running session of that name, or a new one: one container kept across executions. */
   session(name: string, options: SessionOptions): Promise<Session>;
   /** Sessions that exist (running or idled out but not yet removed). */
   listSessions(): Promise<SessionInfo[]>;
-  /** Ends a session and removes its container; false when there was none. */
-  stopSession(name: string): Promise<boolean>;
   /** Fills the pool for executions like this one (no-op without a pool); resolves once they are ready. */
   prewarm(request: PrewarmRequest): Promise<void>;
   /** Removes pooled sandboxes and finishes background work; see CloseOptions. */
@@ -199,6 +198,12 @@ export function createDockerEngine(options: DockerEngineOptions): DockerEngine {
     },
     cleanup: (leftovers) => cleanupResources(docker, leftovers),
     ping: ready,
+    listRuntimes: async () =>
+      options.runtimes.list().map((runtime) => ({
+        name: runtime.name,
+        extensions: [...runtime.extensions, ...(runtime.alsoRuns ?? [])],
+        versions: { ...runtime.versions },
+      })),
     async session(name, sessionOptions) {
       await ready();
       return sessions.open(name, sessionOptions);

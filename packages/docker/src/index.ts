@@ -1,3 +1,5 @@
+// Sessions are part of the engine contract in core; re-exported for code that imported them from here.
+export type { Session, SessionInfo, SessionOptions } from "@isol8/core";
 export type { CleanupReport, Leftovers } from "./cleanup.js";
 export type { DockerConnectionOptions } from "./client.js";
 export {
@@ -11,4 +13,3 @@ export type { ImageReport, ImageStatus } from "./images/ensure-image.js";
 export type { SetupOptions } from "./images/image-manager.js";
 export { customImageTag } from "./images/image-plan.js";
 export { LABELS } from "./labels.js";
-export type { Session, SessionInfo, SessionOptions } from "./sessions/sessions.js";

@@ -1,6 +1,11 @@
 import { writeFile } from "node:fs/promises";
-import { type ExecutionResult, mergeLimits } from "@isol8/core";
-import type { Session } from "@isol8/docker";
+import {
+  type ExecutionEvent,
+  type ExecutionResult,
+  Isol8Error,
+  mergeLimits,
+  type Session,
+} from "@isol8/core";
 import type { RunArguments } from "../commands/run.js";
 import { exitCodeForResult } from "../exit-codes.js";
 import { resolveCodeSource } from "./code-source.js";
@@ -37,43 +42,50 @@ export async function runAction(args: RunArguments): Promise<number> {
   let result: ExecutionResult;
   let session: Session | undefined;
   try {
+    if (args.session && (args.image !== undefined || args.persist)) {
+      // Checked before the session exists: bad input must not leave a session container behind.
+      throw new Isol8Error(
+        "INVALID_INPUT",
+        "A session runs in its own container: --image and --persist do not apply",
+      );
+    }
     session = args.session
       ? await engine.session(args.session, {
           runtime: source.runtime,
           limits: mergeLimits(loaded.config, limitFlags),
         })
       : undefined;
-    const execute = session ? session.execute.bind(session) : engine.execute.bind(engine);
-    result = await execute(
-      {
-        runtime: source.runtime,
-        code: source.code,
-        fileName: source.fileName,
-        fromFile: source.fromFile,
-        install: packages,
-        image: args.image,
-        allowForeignImage: args.forceImage,
-        env,
-        secrets,
-        stdin: args.stdin,
-        workdir: args.workdir ?? "/sandbox",
-        limits: mergeLimits(loaded.config, limitFlags),
-        network,
-        logNetwork: args.logNetwork,
-        persist: args.persist,
-        files,
-        download: args.download,
+    const request = {
+      runtime: source.runtime,
+      code: source.code,
+      fileName: source.fileName,
+      fromFile: source.fromFile,
+      install: packages,
+      env,
+      secrets,
+      stdin: args.stdin,
+      workdir: args.workdir ?? "/sandbox",
+      limits: mergeLimits(loaded.config, limitFlags),
+      network,
+      logNetwork: args.logNetwork,
+      files,
+      download: args.download,
+    };
+    const options = {
+      signal: abort.signal,
+      onEvent: (event: ExecutionEvent) => {
+        if (event.type === "phase" && event.phase === "run") endProgressLine();
+        if (!streaming) return;
+        if (event.type === "stdout" && toTerminal) process.stdout.write(event.data);
+        if (event.type === "stderr") process.stderr.write(event.data);
       },
-      {
-        signal: abort.signal,
-        onEvent: (event) => {
-          if (event.type === "phase" && event.phase === "run") endProgressLine();
-          if (!streaming) return;
-          if (event.type === "stdout" && toTerminal) process.stdout.write(event.data);
-          if (event.type === "stderr") process.stderr.write(event.data);
-        },
-      },
-    );
+    };
+    result = session
+      ? await session.execute(request, options)
+      : await engine.execute(
+          { ...request, image: args.image, allowForeignImage: args.forceImage, persist: args.persist },
+          options,
+        );
   } finally {
     // Also on failure: an open attach stream would keep the CLI from exiting.
     session?.detach();

@@ -26,7 +26,7 @@ const binary = Buffer.from(Array.from({ length: 256 }, (_, i) => i));
 
 /** A stream covering every agent frame type, with the frames it must decode to. */
 const stream = Buffer.concat([
-  agentFrame("H", Buffer.from("isol8-agent/1")),
+  agentFrame("H", Buffer.from("isol8-agent/2")),
   agentFrame("f"),
   agentFrame("r", binary),
   agentFrame("e", Buffer.from('cannot read "x": ".." is not allowed — ü')),
@@ -36,7 +36,7 @@ const stream = Buffer.concat([
   agentFrame("X", exitPayload(137, 9, 2)),
 ]);
 const expected: AgentFrame[] = [
-  { type: "hello", version: "isol8-agent/1" },
+  { type: "hello", version: "isol8-agent/2" },
   { type: "file-ok" },
   { type: "file-content", content: binary },
   { type: "error", message: 'cannot read "x": ".." is not allowed — ü' },
@@ -144,6 +144,14 @@ describe("encodeHostFrame", () => {
   it("encodes a command without environment", () => {
     const { payload } = parseHost(encodeHostFrame({ type: "command", cwd: "", argv: ["true"], env: [] }));
     expect(payload).toEqual(Buffer.from([0, 0, 0, 1, 0, ...Buffer.from("true"), 0]));
+  });
+
+  it("encodes a signal as its number", () => {
+    expect(encodeHostFrame({ type: "signal", signal: 2 })).toEqual(
+      Buffer.from("G\0\0\0\x04\0\0\0\x02", "latin1"),
+    );
+    expect(() => encodeHostFrame({ type: "signal", signal: 0 })).toThrow(/between 1 and 64/);
+    expect(() => encodeHostFrame({ type: "signal", signal: 65 })).toThrow(/between 1 and 64/);
   });
 
   it("encodes stdin, stdin-close, kill and quit", () => {

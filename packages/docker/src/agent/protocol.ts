@@ -2,14 +2,16 @@
  * Wire codec for the in-container agent (docker/agent/isol8-agent.c).
  *
  * Every frame, in both directions: 1 byte type (ASCII), u32 big-endian payload length, payload.
- * Host → agent: F (write file), R (read file), C (run command), I (stdin data), i (close stdin), K (kill), Q (quit).
+ * Host → agent: F (write file), R (read file), C (run command), I (stdin data), i (close stdin), G (signal the
+ * command's process group), K (kill), Q (quit).
  * Agent → host: H (hello), f (file written), r (file content), e (error), S (started), O/E (output), X (exit).
  *
  * Each F, R and C gets exactly one reply, in the order sent: `f`/`r`/`S` or `e`. O, E and X belong to the running
- * command and may interleave with those replies. K with no command running kills stray processes and sends nothing.
+ * command and may interleave with those replies. K with no command running kills stray processes and sends nothing;
+ * G sends nothing either (and does nothing once the command has exited).
  */
 
-export const AGENT_PROTOCOL_VERSION = "isol8-agent/1";
+export const AGENT_PROTOCOL_VERSION = "isol8-agent/2";
 
 /** Largest payload either side accepts; the agent exits (code 2) on a larger frame. */
 export const MAX_FRAME_PAYLOAD = 64 * 1024 * 1024;
@@ -23,6 +25,8 @@ export type HostFrame =
   | { type: "command"; cwd: string; argv: string[]; env: string[] } // env entries "K=V"
   | { type: "stdin"; data: Uint8Array }
   | { type: "stdin-close" }
+  /** A Linux signal number for the running command's process group. */
+  | { type: "signal"; signal: number }
   | { type: "kill" }
   | { type: "quit" };
 
@@ -98,6 +102,13 @@ export function encodeHostFrame(hostFrame: HostFrame): Buffer {
       return frame("I", hostFrame.data);
     case "stdin-close":
       return frame("i");
+    case "signal": {
+      const { signal } = hostFrame;
+      if (!Number.isInteger(signal) || signal < 1 || signal > 64) {
+        throw new Error(`signal must be an integer between 1 and 64, got ${signal}`);
+      }
+      return frame("G", u32(signal));
+    }
     case "kill":
       return frame("K");
     case "quit":

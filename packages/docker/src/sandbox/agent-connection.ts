@@ -1,6 +1,6 @@
 import type { Duplex } from "node:stream";
 import { PassThrough } from "node:stream";
-import { Isol8Error } from "@isol8/core";
+import { Isol8Error, PROGRAM_SIGNAL_NUMBERS, type ProgramInput } from "@isol8/core";
 import type Docker from "dockerode";
 import { type AgentFrame, AgentFrameDecoder, encodeHostFrame } from "../agent/protocol.js";
 
@@ -9,6 +9,8 @@ export interface CommandSpec {
   env: string[];
   cwd: string;
   stdin?: Uint8Array | undefined;
+  /** Live stdin and signals while the command runs; stdin then stays open until "stdin-end" or the input's end. */
+  input?: AsyncIterable<ProgramInput> | undefined;
 }
 
 export interface CommandHandlers {
@@ -27,6 +29,9 @@ type Waiter = {
   resolve: (frame: AgentFrame) => void;
   reject: (e: Error) => void;
 };
+
+/** Stdin goes to the agent in frames of at most this size, so one large write cannot approach the frame limit. */
+const STDIN_FRAME_BYTES = 1024 * 1024;
 
 /**
  * Talks to the isol8 agent (PID 1 of every sandbox) over the container's attached stdin/stdout. One request at a
@@ -115,19 +120,60 @@ export class AgentConnection {
     try {
       // All at once: the agent handles frames in order, and drops stdin frames when the command did not start.
       this.send({ type: "command", cwd: spec.cwd, argv: spec.argv, env: spec.env });
-      if (spec.stdin && spec.stdin.length > 0) this.send({ type: "stdin", data: spec.stdin });
-      this.send({ type: "stdin-close" });
+      if (spec.stdin && spec.stdin.length > 0) this.sendStdin(spec.stdin);
+      if (!spec.input) this.send({ type: "stdin-close" });
       const started = await this.next((frame) => frame.type === "started" || frame.type === "error");
       if (started.type === "error") {
         throw new Isol8Error("INVALID_INPUT", `Cannot start ${spec.argv[0]}: ${started.message}`);
       }
       this.started++;
-      const exit = await this.next((frame) => frame.type === "exit");
+      const exited = this.next((frame) => frame.type === "exit");
+      if (spec.input) void this.forwardInput(spec.input, exited);
+      const exit = await exited;
       return exit.type === "exit"
         ? { code: exit.code, signal: exit.signal, oomKills: exit.oomKills }
         : never();
     } finally {
       this.handlers = undefined;
+    }
+  }
+
+  /**
+   * Relays live input to the running command until it exits. Input that arrives after the exit is dropped: it must
+   * never reach the next command of a session.
+   */
+  private async forwardInput(input: AsyncIterable<ProgramInput>, exited: Promise<unknown>): Promise<void> {
+    const iterator = input[Symbol.asyncIterator]();
+    let over = false;
+    const ended = exited.then(
+      () => undefined,
+      () => undefined,
+    );
+    void ended.then(() => {
+      over = true;
+    });
+    try {
+      for (;;) {
+        const next = await Promise.race([iterator.next(), ended]);
+        if (over) return;
+        if (!next || next.done) break;
+        const event = next.value;
+        if (event.type === "stdin") this.sendStdin(Buffer.from(event.data));
+        else if (event.type === "stdin-end") this.send({ type: "stdin-close" });
+        else this.send({ type: "signal", signal: PROGRAM_SIGNAL_NUMBERS[event.signal] });
+      }
+      // The input ended before the command did: that is end-of-file on its stdin.
+      this.send({ type: "stdin-close" });
+    } catch {
+      // The connection ended: the command's own wait reports that.
+    } finally {
+      void iterator.return?.();
+    }
+  }
+
+  private sendStdin(data: Uint8Array): void {
+    for (let offset = 0; offset < data.length; offset += STDIN_FRAME_BYTES) {
+      this.send({ type: "stdin", data: data.subarray(offset, offset + STDIN_FRAME_BYTES) });
     }
   }
 

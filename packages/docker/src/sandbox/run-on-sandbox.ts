@@ -156,6 +156,7 @@ export async function runOnSandbox(
           env,
           cwd: workdir,
           stdin: request.stdin === undefined ? undefined : Buffer.from(request.stdin),
+          input: options.input,
         },
         {
           onStdout: (chunk) => collector.push("stdout", chunk),
@@ -266,10 +267,18 @@ async function runQuietly(
 
 /** Reads the requested files back; a file that cannot be read is reported, not fatal. */
 async function download(sandbox: Sandbox, paths: readonly string[]): Promise<DownloadedFile[]> {
-  const files: DownloadedFile[] = [];
   if (paths.length > 0 && !sandbox.agent.alive) {
     return paths.map((path) => ({ path, error: "the sandbox was stopped (timeout, output cap or memory)" }));
   }
+  return readSandboxFiles(sandbox, paths);
+}
+
+/** Each path's content, or why it could not be read. */
+export async function readSandboxFiles(
+  sandbox: Sandbox,
+  paths: readonly string[],
+): Promise<DownloadedFile[]> {
+  const files: DownloadedFile[] = [];
   for (const path of paths) {
     try {
       files.push({ path, content: await sandbox.agent.readFile(path) });

@@ -44,20 +44,22 @@ export function validateRequest(input: ExecutionRequestInput, runtimes: RuntimeR
       hint: "Give a directory inside /sandbox, e.g. /sandbox/app.",
     });
   }
-  for (const file of request.files) {
-    if (!insideSandbox(file.path)) {
-      throw new Isol8Error("INVALID_INPUT", `File path "${file.path}" leads outside /sandbox`, {
-        hint: 'Give a path relative to /sandbox, or absolute under /sandbox/, without "..".',
-      });
-    }
-  }
+  for (const file of request.files) assertInsideSandbox(file.path);
   validatePackageNames(runtime, request.install);
   validateNetworkRequest(request, runtime);
   return { request, runtime, fileName, workdir };
 }
 
-/** The agent refuses the same paths (and symbolic links); checking here first keeps bad input free of side effects. */
-function insideSandbox(path: string): boolean {
-  if (path.split("/").includes("..")) return false;
-  return !path.startsWith("/") || path === "/sandbox" || path.startsWith("/sandbox/");
+/**
+ * The agent refuses the same paths (and symbolic links); checking here first keeps bad input free of side effects.
+ */
+export function assertInsideSandbox(path: string): void {
+  const inside =
+    !path.split("/").includes("..") &&
+    (!path.startsWith("/") || path === "/sandbox" || path.startsWith("/sandbox/"));
+  if (!inside) {
+    throw new Isol8Error("INVALID_INPUT", `File path "${path}" leads outside /sandbox`, {
+      hint: 'Give a path relative to /sandbox, or absolute under /sandbox/, without "..".',
+    });
+  }
 }

@@ -1,56 +1,29 @@
 import {
+  type DownloadedFile,
   type ExecuteOptions,
-  type ExecutionRequestInput,
   type ExecutionResult,
+  formatZodIssues,
   Isol8Error,
-  type LimitsInput,
   limitsSchema,
+  type SandboxFileInput,
+  type Session,
+  type SessionExecutionInput,
+  type SessionInfo,
+  type SessionOptions,
+  sandboxFileSchema,
 } from "@isol8/core";
 import { isNotFound } from "../client.js";
+import { eventStream } from "../event-stream.js";
 import { LABELS } from "../labels.js";
 import { containerSpec } from "../sandbox/container-spec.js";
 import type { ExecutionContext } from "../sandbox/execute.js";
-import { INSTALL_NETWORK, runOnSandbox } from "../sandbox/run-on-sandbox.js";
+import { INSTALL_NETWORK, readSandboxFiles, runOnSandbox } from "../sandbox/run-on-sandbox.js";
 import { attachSandbox, type Sandbox, startSandbox } from "../sandbox/sandbox.js";
-import { validateRequest } from "../sandbox/validate-request.js";
+import { assertInsideSandbox, validateRequest } from "../sandbox/validate-request.js";
+import { serialQueue } from "./serial-queue.js";
 
 const SESSION_LABEL = "org.isol8.session";
 const NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/;
-
-export interface SessionOptions {
-  /** Runtime of the session's image; every execution in the session uses it. */
-  runtime: string;
-  /** Limits of the container (memory, CPU, PIDs, disk); per-run limits (timeout, output) come with each request. */
-  limits?: LimitsInput;
-  /** The session ends itself after this long without an execution. @default 900000 (15 min) */
-  idleTimeoutMs?: number;
-}
-
-export interface SessionInfo {
-  name: string;
-  id: string;
-  runtime: string;
-  state: string;
-  createdAt: Date;
-}
-
-/**
- * One container kept across executions, so files and installed packages persist: for stateful work such as a
- * notebook or an agent's scratch space. Each execution still runs as the sandbox user under the same hardening.
- */
-export interface Session {
-  readonly name: string;
-  readonly runtime: string;
-  /** Runs in the session's container; `runtime` may be left out (it must be the session's if given). */
-  execute(
-    request: Omit<ExecutionRequestInput, "runtime"> & { runtime?: string },
-    options?: ExecuteOptions,
-  ): Promise<ExecutionResult>;
-  /** Lets go of the connection; the session lives on (until it idles out) for a later `session(name)`. */
-  detach(): void;
-  /** Ends the session and removes its container. */
-  stop(): Promise<void>;
-}
 
 export function createSessions(context: ExecutionContext) {
   const { docker } = context;
@@ -100,27 +73,29 @@ export function createSessions(context: ExecutionContext) {
     const imageEnv = await context.images.environment(image);
     const installed = new Set<string>();
 
-    return {
-      name,
-      runtime: runtime.name,
-      async execute(input, executeOptions = {}) {
-        const startedAt = performance.now();
-        if (input.runtime !== undefined && input.runtime !== runtime.name) {
-          throw new Isol8Error(
-            "INVALID_INPUT",
-            `Session "${name}" runs ${runtime.name}, not ${input.runtime}`,
-          );
-        }
-        if (input.image !== undefined || input.persist) {
-          throw new Isol8Error(
-            "INVALID_INPUT",
-            "A session runs in its own container: --image and --persist do not apply",
-          );
-        }
-        const { request, fileName, workdir } = validateRequest(
-          { ...input, runtime: runtime.name },
-          context.runtimes,
+    // One agent, one command at a time: a session's executions and file operations wait for each other.
+    const serial = serialQueue();
+
+    async function execute(
+      input: SessionExecutionInput,
+      executeOptions: ExecuteOptions = {},
+    ): Promise<ExecutionResult> {
+      const startedAt = performance.now();
+      if (input.runtime !== undefined && input.runtime !== runtime.name) {
+        throw new Isol8Error("INVALID_INPUT", `Session "${name}" runs ${runtime.name}, not ${input.runtime}`);
+      }
+      const unsupported = input as { image?: unknown; persist?: unknown };
+      if (unsupported.image !== undefined || unsupported.persist) {
+        throw new Isol8Error(
+          "INVALID_INPUT",
+          "A session runs in its own container: --image and --persist do not apply",
         );
+      }
+      const { request, fileName, workdir } = validateRequest(
+        { ...input, runtime: runtime.name },
+        context.runtimes,
+      );
+      return serial.run(async () => {
         const missing = request.install.filter((pkg) => !installed.has(pkg));
         const result = await runOnSandbox(
           context,
@@ -130,6 +105,38 @@ export function createSessions(context: ExecutionContext) {
         );
         for (const pkg of missing) installed.add(pkg);
         return result;
+      });
+    }
+
+    const session: Session = {
+      name,
+      runtime: runtime.name,
+      execute,
+      executeStream: (input, streamOptions) =>
+        eventStream((onEvent) => execute(input, { ...streamOptions, onEvent })),
+      async writeFiles(files: SandboxFileInput[]) {
+        const parsed = files.map((file) => {
+          const result = sandboxFileSchema.safeParse(file);
+          if (!result.success) {
+            throw new Isol8Error(
+              "INVALID_INPUT",
+              `Invalid file: ${formatZodIssues(result.error).join("; ")}`,
+            );
+          }
+          assertInsideSandbox(result.data.path);
+          return result.data;
+        });
+        await serial.run(() =>
+          Promise.all(
+            parsed.map((file) =>
+              sandbox.agent.writeFile(file.path, file.content, file.executable ? 0o755 : 0o644),
+            ),
+          ),
+        );
+      },
+      async readFiles(paths: string[]): Promise<DownloadedFile[]> {
+        for (const path of paths) assertInsideSandbox(path);
+        return serial.run(() => readSandboxFiles(sandbox, paths));
       },
       detach: () => sandbox.detach(),
       stop: async () => {
@@ -137,6 +144,7 @@ export function createSessions(context: ExecutionContext) {
         await sandbox.remove();
       },
     };
+    return session;
   }
 
   async function list(): Promise<SessionInfo[]> {

@@ -1,0 +1,71 @@
+import type { SandboxEngine } from "@isol8/core";
+import { afterAll, beforeAll, describe } from "vitest";
+import { badInputCases } from "./cases/bad-input.js";
+import { executionCases } from "./cases/execution.js";
+import { hardeningCases } from "./cases/hardening.js";
+import { limitCases } from "./cases/limits.js";
+import { liveInputCases } from "./cases/live-input.js";
+import { sessionCases } from "./cases/sessions.js";
+import type { SuiteContext } from "./suite-context.js";
+
+/** What an engine may be unable to do. Each gap leaves its cases out; the engine's docs must say why. */
+export interface ConformanceCapabilities {
+  /** /tmp is mounted noexec (Kubernetes emptyDirs cannot be). @default true */
+  noexecTmp: boolean;
+  /** A program over its memory limit is reported as `oomKilled`. @default true */
+  oomKilled: boolean;
+  /** Run-time package installs (`request.install`) reach the package registries. @default true */
+  installs: boolean;
+}
+
+export interface ConformanceOptions {
+  /** Shown in the suite's name ("docker", "remote", "kubernetes"). */
+  name: string;
+  /** Builds the engine under test, once for the whole suite; it is closed after the last case. */
+  createEngine: () => SandboxEngine | Promise<SandboxEngine>;
+  /**
+   * The sandboxes (containers, pods) of this engine that exist right now, for the cases that prove nothing is left
+   * behind. Without it those checks are left out.
+   */
+  leftovers?: () => Promise<string[]>;
+  capabilities?: Partial<ConformanceCapabilities>;
+  /** Time allowed for each case. @default 120000 */
+  caseTimeoutMs?: number;
+}
+
+/**
+ * Registers the conformance suite with vitest: call it at the top level of a test file. Every case uses the
+ * engine's "python" runtime, which an engine must therefore offer (isol8's built-in plugin or an equivalent).
+ */
+export function defineEngineConformance(options: ConformanceOptions): void {
+  const capabilities: ConformanceCapabilities = {
+    noexecTmp: true,
+    oomKilled: true,
+    installs: true,
+    ...options.capabilities,
+  };
+  let engine: SandboxEngine | undefined;
+  const context: SuiteContext = {
+    engine: () => {
+      if (!engine) throw new Error("the engine under test was not created (see the beforeAll error)");
+      return engine;
+    },
+    capabilities,
+    leftovers: options.leftovers,
+    timeout: options.caseTimeoutMs ?? 120_000,
+  };
+  describe(`SandboxEngine conformance: ${options.name}`, () => {
+    beforeAll(async () => {
+      engine = await options.createEngine();
+    }, 600_000);
+    afterAll(async () => {
+      await engine?.close();
+    }, 120_000);
+    executionCases(context);
+    limitCases(context);
+    hardeningCases(context);
+    liveInputCases(context);
+    sessionCases(context);
+    badInputCases(context);
+  });
+}

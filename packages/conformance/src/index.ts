@@ -1,0 +1,5 @@
+export {
+  type ConformanceCapabilities,
+  type ConformanceOptions,
+  defineEngineConformance,
+} from "./define-conformance.js";
