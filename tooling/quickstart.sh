@@ -10,4 +10,6 @@ pnpm install --frozen-lockfile --silent
 pnpm --silent build >/dev/null
 bash tooling/ensure-docker.sh
 bash tooling/ensure-os-image.sh
+# The CA bundle env.sh chose must outlive this script: the README's next commands run without env.sh.
+node tooling/persist-ca.mjs
 node packages/cli/dist/bin.cjs run -e "print('hello from a sandbox')" --runtime python

@@ -1,9 +1,20 @@
+import { execFileSync } from "node:child_process";
 import { appendFileSync } from "node:fs";
 import { join } from "node:path";
 import type { DockerEngine, ImageReport } from "@isol8/docker";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildTestEngine } from "./helpers/engine.js";
 import { createPrivateRepository, imageId, type PrivateRepository } from "./helpers/private-repository.js";
+
+/** Untagged images labelled as isol8's build stage: none should outlive a successful setup. */
+function buildStages(): string[] {
+  const out = execFileSync(
+    "docker",
+    ["images", "--filter", "label=org.isol8.kind=build-stage", "--filter", "dangling=true", "-q"],
+    { encoding: "utf8" },
+  );
+  return out.split("\n").filter(Boolean);
+}
 
 const statuses = (reports: ImageReport[]) => reports.map((report) => [report.tag, report.status]);
 
@@ -50,6 +61,9 @@ describe("isol8 setup after a change in docker/", () => {
       `[images-rebuild] first build ${first.map((r) => `${r.tag} ${r.seconds.toFixed(1)} s`).join(", ")}; ` +
         `rebuild ${second.map((r) => `${r.tag} ${r.seconds.toFixed(1)} s`).join(", ")}\n`,
     );
+
+    // The agent's compile stage (labelled build-stage, ~440 MB) is removed once each base build succeeded.
+    expect(buildStages(), "build stages left behind").toEqual([]);
 
     const result = await engine.execute({ runtime: "bash", code: "echo ok" });
     expect(result.stderr).toBe("");

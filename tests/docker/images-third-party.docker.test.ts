@@ -3,7 +3,7 @@ import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { repoRoot, runCli } from "./helpers/cli.js";
+import { repoRoot, runBuiltCli, runCli } from "./helpers/cli.js";
 import { removeSparesOfImages } from "./helpers/containers.js";
 import { imageId } from "./helpers/private-repository.js";
 
@@ -85,6 +85,32 @@ describe("a third-party runtime named in isol8.config.json (tests/fixtures/runti
     expect(result.stderr).toBe("");
     expect(result.stdout).toBe('["hello","from","lua-cjson"]\n');
     expect(result.code).toBe(0);
+  });
+
+  it("runs from the built CLI too (the bundle imports the plugin through bin.cjs's loader), twice", async () => {
+    // The second run loads the bundle from its code cache: the path on which a vm script's import() used to fail.
+    for (const attempt of [1, 2]) {
+      const result = await runBuiltCli(["run", "-e", "print(6 * 7)", "--runtime", "lua"], { cwd: project });
+      expect(result.stderr, `attempt ${attempt}`).toBe("");
+      expect(result.stdout).toBe("42\n");
+    }
+  });
+
+  it("is offered by `isol8 setup --help` in the plugin's words, and `setup` refuses a misspelt runtime option", async () => {
+    const help = await runBuiltCli(["setup", "--help"], { cwd: project });
+    expect(help.stdout).toMatch(/--lua\s+Debian lua-\* modules to bake for lua, comma-separated/);
+    expect(help.stdout).toMatch(/--python\s+PyPI packages to bake for python/);
+    const typo = await runBuiltCli(["setup", "--lau", "lua-cjson"], { cwd: project });
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toContain("Unknown argument: lau");
+  });
+
+  it("gets the pairing hint from its plugin's missingModule when the code asks for another runtime's package", async () => {
+    const result = await runCli(["run", "-e", 'require("numpy")', "--runtime", "lua"], { cwd: project });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(
+      '[isol8] hint: "numpy" is a package for python, not for lua: verify the runtime/package pairing',
+    );
   });
 
   it("rejects a name apt would not accept before building anything", async () => {

@@ -52,6 +52,23 @@ const deferRarelyUsedModules = {
   },
 };
 
+/**
+ * Runtime plugins are ES modules that the CLI loads with import(). A vm script (bin.cjs runs the bundle as one, for
+ * its code cache) has no loader for that: in the bundle, those imports go through the loader bin.cjs passes in.
+ */
+const importPluginsThroughBin = {
+  name: "import-plugins-through-bin",
+  setup(bundler) {
+    bundler.onLoad({ filter: /core\/src\/config\/load-runtimes\.ts$/ }, async ({ path }) => {
+      const source = await readFile(path, "utf8");
+      if (!source.includes("await import("))
+        throw new Error(`${path} no longer imports plugins with import()`);
+      const contents = source.replaceAll("await import(", "await __isol8ImportModule(");
+      return { contents, loader: "ts", resolveDir: dirname(path) };
+    });
+  },
+};
+
 await build({
   entryPoints: [`${packageDir}/src/main.ts`],
   outfile,
@@ -61,8 +78,14 @@ await build({
   target: "node20",
   // ssh2's optional native speed-ups (SSH transports only); it falls back to JavaScript without them.
   external: ["cpu-features", "*.node"],
-  banner: { js: `const __isol8BundleUrl = require("node:url").pathToFileURL(__filename).href;` },
-  plugins: [keepModuleUrls, deferRarelyUsedModules],
+  banner: {
+    js: [
+      `const __isol8BundleUrl = require("node:url").pathToFileURL(__filename).href;`,
+      // Loaded by require() rather than bin.cjs, the bundle is an ordinary module and can import() itself.
+      `const __isol8ImportModule = typeof __isol8Import === "function" ? __isol8Import : (specifier) => import(specifier);`,
+    ].join("\n"),
+  },
+  plugins: [importPluginsThroughBin, keepModuleUrls, deferRarelyUsedModules],
   legalComments: "eof",
   logLevel: "warning",
 });

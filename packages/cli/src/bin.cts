@@ -9,7 +9,6 @@ import fs = require("node:fs");
 import os = require("node:os");
 import path = require("node:path");
 import vm = require("node:vm");
-import Module = require("node:module");
 
 type Main = (argv: string[]) => Promise<number>;
 
@@ -44,13 +43,16 @@ function loadBundle(): Main | undefined {
   }
   const cacheFile = codeCachePath(stat);
   const cached = readOrUndefined(cacheFile);
-  const script = new vm.Script(Module.wrap(source), {
+  const script = new vm.Script(wrap(source), {
     filename: bundlePath,
     ...(cached ? { cachedData: cached } : {}),
   });
   const module = { exports: {} as { main?: Main } };
   const wrapper = script.runInThisContext() as (...args: unknown[]) => void;
-  wrapper(module.exports, require, module, bundlePath, __dirname);
+  // A vm script cannot import() (it has no module loader; Node's own loader for it is experimental and lost with a
+  // code cache), and the CLI imports third-party runtime plugins, which are ES modules: it borrows this file's.
+  const importModule = (specifier: string) => import(specifier);
+  wrapper(module.exports, require, module, bundlePath, __dirname, importModule);
   const main = module.exports.main;
   if (!main) return undefined;
   if (cached && !script.cachedDataRejected) return main;
@@ -68,6 +70,11 @@ function loadBundle(): Main | undefined {
     write();
     return code;
   };
+}
+
+/** Module.wrap's CommonJS wrapper, with one more parameter: the bundle's way to import an ES module. */
+function wrap(source: string): string {
+  return `(function (exports, require, module, __filename, __dirname, __isol8Import) { ${source}\n});`;
 }
 
 /** One cache per command (each compiles different functions), bundle build and Node version. */

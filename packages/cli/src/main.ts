@@ -5,7 +5,7 @@ import { cleanupCommand } from "./commands/cleanup.js";
 import { configCommand } from "./commands/config.js";
 import { runCommand } from "./commands/run.js";
 import { sessionsCommand } from "./commands/sessions.js";
-import { setupCommand } from "./commands/setup.js";
+import { type BakeOption, setupCommand } from "./commands/setup.js";
 import { reportError } from "./report-error.js";
 import { VERSION } from "./version.js";
 
@@ -19,13 +19,14 @@ export async function main(argv: string[]): Promise<number> {
     exitCode = code;
   };
   try {
+    const bakeOptions = commandOf(argv) === "setup" ? await loadBakeOptions(argv) : [];
     const parser = yargs(hideBin(["node", "isol8", ...argv]));
     skipHelpRendering(parser);
     await parser
       .scriptName("isol8")
       .usage("$0 <command> [options]\n\nRun untrusted code in hardened, disposable containers.")
       .command(runCommand(setExitCode))
-      .command(setupCommand(setExitCode))
+      .command(setupCommand(setExitCode, bakeOptions))
       .command(buildCommand(setExitCode))
       .command(configCommand(setExitCode))
       .command(cleanupCommand(setExitCode))
@@ -49,6 +50,32 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 export class UsageError extends Error {}
+
+/** The first word that is not an option (or an option's value) — the command. */
+function commandOf(argv: readonly string[]): string | undefined {
+  for (let index = 0; index < argv.length; index++) {
+    const word = argv[index] ?? "";
+    if (word === "--config") index++;
+    else if (!word.startsWith("-")) return word;
+  }
+  return undefined;
+}
+
+/**
+ * The runtimes `setup` offers a `--<runtime>` option for: the registry's, third-party plugins of the config
+ * included. Loaded only for `setup`, so that other commands' help stays free of config and plugin loading.
+ */
+async function loadBakeOptions(argv: readonly string[]): Promise<BakeOption[]> {
+  const configAt = argv.findIndex((word) => word === "--config" || word.startsWith("--config="));
+  const word = argv[configAt] ?? "";
+  const configPath = configAt < 0 ? undefined : word.includes("=") ? word.slice(9) : argv[configAt + 1];
+  const [{ loadCliRuntimes }, { packageKindOf }] = await Promise.all([
+    import("./actions/context.js"),
+    import("@isol8/core"),
+  ]);
+  const { runtimes } = await loadCliRuntimes(configPath);
+  return runtimes.list().map((runtime) => ({ name: runtime.name, packageKind: packageKindOf(runtime) }));
+}
 
 /**
  * yargs renders its whole help text before it runs a command's handler, in case the handler asks for it: ~25 ms of

@@ -155,6 +155,14 @@ export interface NetworkLogEntry {
   durationMs: number;
 }
 
+/**
+ * Why the execution ran in its image: `explicit` — the request named it; `exact`, `superset`, `partial` — a custom
+ * image with exactly the requested packages, with more than them, or with some of them (the rest installed at run
+ * time); `runtime` — the runtime's own image (every requested package installed at run time); `session` — the
+ * session's image.
+ */
+export type ImageMatch = "explicit" | "exact" | "superset" | "partial" | "runtime" | "session";
+
 /** What happened, honestly. */
 export interface ExecutionResult {
   /** The program's exit code; 128+signal when killed by a signal, as shells report it. */
@@ -172,6 +180,8 @@ export interface ExecutionResult {
   durations: ExecutionDurations;
   /** The image the program ran in. */
   image: string;
+  /** Why that image (engines that choose no image leave it out). */
+  imageMatch?: ImageMatch;
   /** Packages installed at run time (empty when the image had them all). */
   installed: string[];
   /** The files named in `download`, in the same order. */

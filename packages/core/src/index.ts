@@ -29,6 +29,7 @@ export {
   type ExecutionRequestInput,
   type ExecutionResult,
   executionRequestSchema,
+  type ImageMatch,
   type Limits,
   type LimitsInput,
   limitsSchema,
@@ -50,11 +51,17 @@ export {
 } from "./host-patterns.js";
 export { parseCpus, parseDuration, parsePositiveInt, parseSize } from "./limits.js";
 export { validatePackageName, validatePackageNames } from "./package-names.js";
+export { type PackagePairing, packageKindOf, packagePairing } from "./package-pairing.js";
 export {
   checkPin,
   downloadVerified,
   envInstruction,
+  matchMissingModule,
+  NPM_MISSING_MODULE_PATTERNS,
+  NPM_WELL_KNOWN_PACKAGES,
   type NpmTarballPin,
+  npmPackageName,
+  plainPackageName,
   sha512Hex,
   tarballUrl,
   validateNpmPackage,

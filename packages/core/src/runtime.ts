@@ -60,6 +60,28 @@ export interface RuntimeDefinition {
    * acceptable to this package manager, else undefined.
    */
   validatePackage?: (name: string) => string | undefined;
+  /**
+   * What this runtime's packages are, in a few words ("PyPI packages", "Debian packages"). `isol8 setup --<name>`
+   * offers them in its help and hints name them. @default "<name> packages"
+   */
+  packageKind?: string;
+  /**
+   * The module or command a failed program's stderr says it could not find (`numpy` from `ModuleNotFoundError: No
+   * module named 'numpy'`), so that isol8 can tell when the code asked for another runtime's package. Relative
+   * imports are not packages: return undefined for them.
+   */
+  missingModule?: (stderr: string) => string | undefined;
+  /**
+   * The comparable name of one of this runtime's package specs or imports: version, extras and subpath dropped,
+   * spelling folded as the registry folds it (`Typing_Extensions==4` → `typing-extensions`).
+   * @default lower-case, cut at the first character that starts a version
+   */
+  packageName?: (spec: string) => string;
+  /**
+   * A few widely used packages of this runtime's registry ("lodash", "express"): asked of another runtime, they get
+   * the "verify the runtime/package pairing" hint even when no config lists them. @default []
+   */
+  wellKnownPackages?: string[];
 }
 
 const argvBuilder = z.custom<(input: never) => string[]>((value) => typeof value === "function", {
@@ -90,6 +112,18 @@ export const runtimeDefinitionSchema = z.object({
   validatePackage: z
     .custom<(name: string) => string | undefined>((value) => typeof value === "function")
     .optional(),
+  packageKind: z.string().min(1).max(60).optional(),
+  missingModule: z
+    .custom<(stderr: string) => string | undefined>((value) => typeof value === "function", {
+      message: "must be a function returning the missing module's name or undefined",
+    })
+    .optional(),
+  packageName: z
+    .custom<(spec: string) => string>((value) => typeof value === "function", {
+      message: "must be a function returning a package name",
+    })
+    .optional(),
+  wellKnownPackages: z.array(z.string().min(1)).optional(),
 });
 
 /** Gives a runtime definition its type. Validation happens in `createRuntimeRegistry`. */

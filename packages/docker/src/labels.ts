@@ -15,7 +15,16 @@ export const LABELS = {
   policy: "org.isol8.network.policy",
 } as const;
 
-export type ObjectKind = "base" | "runtime" | "custom" | "sandbox" | "session" | "proxy" | "netns";
+export type ObjectKind =
+  | "base"
+  | "runtime"
+  | "custom"
+  | "sandbox"
+  | "session"
+  | "proxy"
+  | "netns"
+  /** A build stage the classic builder keeps as an untagged image (the base's agent compiler). */
+  | "build-stage";
 
 /** Kinds isol8 sets on containers it creates; a container started from our image by someone else inherits another. */
 export const CONTAINER_KINDS: readonly string[] = ["sandbox", "session", "proxy", "netns"];

@@ -21,20 +21,27 @@ export interface CliContext {
   engine: DockerEngine;
 }
 
-/** Config, then runtimes (built-in plus those the config names), then the engine: what every command needs. */
-export async function createCliContext(options: {
-  config?: string | undefined;
-  /** Claim and leave spare sandboxes (`isol8 run`): as the config says, or as a flag says. @default off */
-  spares?: boolean | "as-configured";
-}): Promise<CliContext> {
-  const loaded = loadConfig(options.config ? { path: options.config } : {});
+/** Config, then runtimes (built-in plus those the config names): what commands need before any engine. */
+export async function loadCliRuntimes(
+  configPath: string | undefined,
+): Promise<Pick<CliContext, "loaded" | "runtimes">> {
+  const loaded = loadConfig(configPath ? { path: configPath } : {});
   const thirdParty = await loadRuntimePlugins(loaded.config.runtimes, {
     baseDir: loaded.file ? dirname(loaded.file) : process.cwd(),
   });
   const definitions: RuntimeDefinition[] = [python(), node(), bun(), deno(), bash(), ...thirdParty].map(
     (runtime) => withRegistryOverride(runtime, loaded.config.registries[runtime.name]),
   );
-  const runtimes = createRuntimeRegistry(definitions);
+  return { loaded, runtimes: createRuntimeRegistry(definitions) };
+}
+
+/** Config, then runtimes (built-in plus those the config names), then the engine: what every command needs. */
+export async function createCliContext(options: {
+  config?: string | undefined;
+  /** Claim and leave spare sandboxes (`isol8 run`): as the config says, or as a flag says. @default off */
+  spares?: boolean | "as-configured";
+}): Promise<CliContext> {
+  const { loaded, runtimes } = await loadCliRuntimes(options.config);
   const spares = options.spares === "as-configured" ? loaded.config.spare.enabled : options.spares === true;
   const engine = createDockerEngine({
     runtimes,

@@ -1,19 +1,4 @@
-/**
- * What the program's stderr says when an import or a command is missing, one pattern per message shape; the first
- * group is the module or command. Runtime-neutral on purpose: every pattern is tried against every run.
- */
-const MISSING_MODULE: readonly RegExp[] = [
-  // Python: ModuleNotFoundError: No module named 'numpy'
-  /ModuleNotFoundError: No module named '([^'.]+)/,
-  // Node (ERR_MODULE_NOT_FOUND, require) and Bun: Cannot find package 'lodash' imported from …
-  /Cannot find (?:module|package) ['"]([^'"]+)['"]/,
-  // Deno, bare import: Import "lodash" not a dependency
-  /Import "([^"]+)" not a dependency/,
-  // Deno, npm: import that is not cached: Failed loading https://… for package "lodash"
-  /Failed loading \S+ for package "([^"]+)"/,
-  // Bash: bash: line 1: jq: command not found
-  /: ([A-Za-z0-9][\w.+-]*): command not found/,
-];
+import { type PackagePairing, packageKindOf, packagePairing, type RuntimeRegistry } from "@isol8/core";
 
 /** An install slower than this is worth baking into an image. */
 export const SLOW_INSTALL_MS = 10_000;
@@ -29,32 +14,28 @@ export interface HintInput {
   installMs: number;
   /** Packages installed at run time (the rest were baked into the image). */
   installed: readonly string[];
-  /** Packages known per runtime: the config's dependencies, plus this run's packages under its runtime. */
-  packages: Readonly<Record<string, readonly string[]>>;
+  /** The run's packages: its defaults (config or setup) and its --install. */
+  packages: readonly string[];
+  /** Packages each runtime is known to use outside this run: the config's dependencies, else setup's record. */
+  listed: Readonly<Record<string, readonly string[]>>;
 }
 
-/** One-line hints about a finished run (without the "[isol8] hint: " prefix). */
-export function hintsFor(input: HintInput): string[] {
+/**
+ * One-line hints about a finished run (without the "[isol8] hint: " prefix). What a missing module looks like and
+ * how package names compare is each runtime plugin's knowledge (`missingModule`, `packageName`).
+ */
+export function hintsFor(input: HintInput, runtimes: RuntimeRegistry): string[] {
   const hints: string[] = [];
-  const missing = input.exitCode === 0 ? undefined : missingModule(input.stderr);
+  const runtime = runtimes.get(input.runtime);
+  const missing = input.exitCode === 0 ? undefined : runtime.missingModule?.(input.stderr);
   if (missing !== undefined) {
-    const own = (input.packages[input.runtime] ?? []).some((spec) => packageName(spec) === missing.name);
-    const others = Object.entries(input.packages)
-      .filter(
-        ([runtime, specs]) => runtime !== input.runtime && specs.some((s) => packageName(s) === missing.name),
-      )
-      .map(([runtime]) => runtime);
-    if (!own && others.length > 0) {
-      hints.push(
-        `"${missing.module}" is a package for ${others.join(" and ")}, not for ${input.runtime}: ` +
-          `run the code with --runtime ${others[0]}, or install ${input.runtime}'s own package with --install`,
-      );
-    }
+    const pairing = packagePairing(runtimes, { runtime: input.runtime, name: missing, listed: input.listed });
+    if (pairing) hints.push(pairingHint(pairing, runtimes));
   }
   if (input.installMs > SLOW_INSTALL_MS && input.installed.length > 0) {
     // All of the run's packages, not only those installed: setup keeps one custom image per runtime, so baking
     // just the missing ones would retire the image that held the rest.
-    const all = [...new Set(input.packages[input.runtime] ?? input.installed)];
+    const all = [...new Set(input.packages.length > 0 ? input.packages : input.installed)];
     const seconds = Math.round(input.installMs / 1000);
     hints.push(
       `installing ${input.installed.join(", ")} took ${seconds} s: bake the packages into an image once with ` +
@@ -64,25 +45,29 @@ export function hintsFor(input: HintInput): string[] {
   return hints;
 }
 
-/** The module the program failed to find, as written and as a comparable package name. */
-function missingModule(stderr: string): { module: string; name: string } | undefined {
-  for (const pattern of MISSING_MODULE) {
-    const module = pattern.exec(stderr)?.[1];
-    if (module === undefined || module.startsWith(".") || module.startsWith("/")) continue;
-    return { module, name: packageName(module) };
-  }
-  return undefined;
+/**
+ * The pairing hints for an install that failed: one per package of the run that belongs to another runtime
+ * (pip building the PyPI project "lodash" fails for reasons that say nothing about the mix-up).
+ */
+export function installPairingHints(
+  input: Pick<HintInput, "runtime" | "packages" | "listed">,
+  runtimes: RuntimeRegistry,
+): string[] {
+  return input.packages
+    .map((name) => packagePairing(runtimes, { runtime: input.runtime, name, listed: input.listed }))
+    .filter((pairing): pairing is PackagePairing => pairing !== undefined)
+    .map((pairing) => pairingHint(pairing, runtimes));
 }
 
-/**
- * The bare package of a package spec or an import: registry prefix, version, extras and subpath dropped, case and
- * the `-`/`_`/`.` spelling folded (pip treats them alike). `npm:@scope/pkg@^1/sub` → `@scope/pkg`,
- * `typing_extensions==4` → `typing-extensions`, `lodash/fp` → `lodash`.
- */
-export function packageName(spec: string): string {
-  const bare = spec.replace(/^(?:npm|jsr):/, "");
-  const name = /^@[^/@]+\/[^/@]+/.exec(bare)?.[0] ?? /^[^@=<>!~[/]+/.exec(bare)?.[0] ?? bare;
-  return name.toLowerCase().replace(/[-_.]+/g, "-");
+/** The troubleshooting advice of the dependency docs, "verify runtime/package pairing", made specific. */
+export function pairingHint(pairing: PackagePairing, runtimes: RuntimeRegistry): string {
+  const [first] = pairing.owners;
+  const kind = packageKindOf(runtimes.get(pairing.runtime));
+  return (
+    `"${pairing.name}" is a package for ${pairing.owners.join(" and ")}, not for ${pairing.runtime}: ` +
+    `verify the runtime/package pairing — run the code with --runtime ${first}, or install ${pairing.runtime}'s ` +
+    `own ${kind} with --install`
+  );
 }
 
 /** Quotes a word for a POSIX shell when it holds anything beyond plain name characters. */

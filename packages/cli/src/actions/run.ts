@@ -10,11 +10,13 @@ import type { RunArguments } from "../commands/run.js";
 import { exitCodeForResult } from "../exit-codes.js";
 import { resolveCodeSource } from "./code-source.js";
 import { createCliContext } from "./context.js";
-import { hintsFor } from "./hints.js";
+import { hintsFor, installPairingHints } from "./hints.js";
+import { describeImageChoice } from "./image-choice.js";
 import { readLocalDirectory, writeDownloads } from "./local-files.js";
 import { formatNetworkLog, HOST_NETWORK_WARNING, networkPolicyFor } from "./network-flags.js";
 import { parseAssignments, parseLimitFlags, splitPackageList } from "./parse-flags.js";
 import { endProgressLine } from "./progress.js";
+import { defaultPackages, listedPackages, projectDirectory } from "./setup-record.js";
 
 /** `isol8 run`: everything is validated before the engine is touched; the program's exit code becomes ours. */
 export async function runAction(args: RunArguments): Promise<number> {
@@ -27,9 +29,16 @@ export async function runAction(args: RunArguments): Promise<number> {
   const env = parseAssignments(args.env, "--env");
   const secrets = parseAssignments(args.secret, "--secret");
   const network = networkPolicyFor(args, loaded.config);
-  // The config's dependencies are the packages every run of that runtime needs: with them baked by `isol8 setup`,
-  // the custom image covers the run and nothing is installed; without, they are installed like --install.
-  const packages = [...(loaded.config.dependencies[source.runtime] ?? []), ...splitPackageList(args.install)];
+  // The packages every run of the runtime needs (the config's, else what `isol8 setup --<runtime>` baked for this
+  // project): with them baked, the custom image covers the run and nothing is installed; without, they are
+  // installed like --install. An image named with --image is the user's choice: only --install adds to it.
+  const project = projectDirectory(loaded);
+  const defaults = defaultPackages(source.runtime, loaded, {
+    explicitImage: args.image !== undefined,
+    project,
+  });
+  const packages = [...new Set([...defaults.packages, ...splitPackageList(args.install)])];
+  const listed = listedPackages(loaded, project);
   const streaming = args.stream && !args.json;
   const toTerminal = streaming && args.out === undefined;
 
@@ -86,6 +95,11 @@ export async function runAction(args: RunArguments): Promise<number> {
           { ...request, image: args.image, allowForeignImage: args.forceImage, persist: args.persist },
           options,
         );
+  } catch (error) {
+    throw withPairingHints(
+      error,
+      installPairingHints({ runtime: source.runtime, packages, listed }, runtimes),
+    );
   } finally {
     // Also on failure: an open attach stream would keep the CLI from exiting.
     session?.detach();
@@ -97,8 +111,14 @@ export async function runAction(args: RunArguments): Promise<number> {
 
   if (args.out !== undefined) await writeFile(args.out, result.stdout);
   const downloadProblems = await writeDownloads(result.files, args.downloadDir ?? ".");
+  const imageReason = describeImageChoice(result, {
+    source: defaults.source,
+    installFlags: args.install.length > 0,
+    runtime: source.runtime,
+  });
+  if (args.verbose && !args.json) process.stderr.write(`[isol8] image: ${result.image} — ${imageReason}\n`);
   if (args.json) {
-    process.stdout.write(`${JSON.stringify(jsonResult(result), null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify({ ...jsonResult(result), imageReason }, null, 2)}\n`);
   } else {
     if (!streaming) {
       if (args.out === undefined) process.stdout.write(result.stdout);
@@ -107,17 +127,28 @@ export async function runAction(args: RunArguments): Promise<number> {
     const networkLog = result.network ? formatNetworkLog(result.network) : [];
     for (const note of [...notes(result, args), ...downloadProblems, ...networkLog])
       process.stderr.write(`[isol8] ${note}\n`);
-    const hints = hintsFor({
-      runtime: source.runtime,
-      exitCode: result.exitCode,
-      stderr: result.stderr,
-      installMs: result.durations.installMs,
-      installed: result.installed,
-      packages: { ...loaded.config.dependencies, [source.runtime]: packages },
-    });
+    const hints = hintsFor(
+      {
+        runtime: source.runtime,
+        exitCode: result.exitCode,
+        stderr: result.stderr,
+        installMs: result.durations.installMs,
+        installed: result.installed,
+        packages,
+        listed,
+      },
+      runtimes,
+    );
     for (const hint of hints) process.stderr.write(`[isol8] hint: ${hint}\n`);
   }
   return exitCodeForResult(result);
+}
+
+/** A failed install ends with the pairing hint when the run asked for another runtime's packages. */
+function withPairingHints(error: unknown, hints: string[]): unknown {
+  if (!(error instanceof Isol8Error) || error.code !== "INSTALL_FAILED" || hints.length === 0) return error;
+  const hint = [error.hint, ...hints].filter(Boolean).join("\n");
+  return new Isol8Error(error.code, error.message, { hint, cause: error.cause });
 }
 
 function notes(result: ExecutionResult, args: RunArguments): string[] {
@@ -131,7 +162,7 @@ function notes(result: ExecutionResult, args: RunArguments): string[] {
 }
 
 /** The result for --json: downloaded bytes are written to files, so only their size and any error are listed. */
-function jsonResult(result: ExecutionResult): unknown {
+function jsonResult(result: ExecutionResult): Record<string, unknown> {
   return {
     ...result,
     files: result.files.map(({ path, content, error }) => ({ path, bytes: content?.length, error })),

@@ -3,10 +3,13 @@ import type { SetupArguments } from "../commands/setup.js";
 import { createCliContext } from "./context.js";
 import { splitList, splitPackageList } from "./parse-flags.js";
 import { endProgressLine } from "./progress.js";
+import { projectDirectory, readSetupRecord, writeSetupRecord } from "./setup-record.js";
 
 /**
- * `isol8 setup`: base and runtime images, plus custom images for the packages named in the config and in
- * `--<runtime> a,b` flags (merged). Each image is built only when its inputs changed.
+ * `isol8 setup`: base and runtime images, plus custom images for each runtime's packages — the config's
+ * dependencies, else what an earlier `setup --<runtime>` baked for this project — merged with `--<runtime> a,b`.
+ * Each image is built only when its inputs changed. Packages given by flag are recorded for the project, so that a
+ * plain `isol8 run` there prefers their image (see setup-record.ts).
  */
 export async function setupAction(args: SetupArguments): Promise<number> {
   const { loaded, runtimes, engine } = await createCliContext({ config: args.config });
@@ -14,11 +17,16 @@ export async function setupAction(args: SetupArguments): Promise<number> {
   for (const name of selected) runtimes.get(name);
   // A typo in the config ("pyton") must not silently bake nothing.
   for (const name of Object.keys(loaded.config.dependencies)) runtimes.get(name);
+  const project = projectDirectory(loaded);
+  const recorded = readSetupRecord(project).dependencies;
   const dependencies: Record<string, string[]> = {};
+  const fromFlags: Record<string, string[]> = {};
   for (const runtime of runtimes.list()) {
     const fromFlag = splitPackageList(args[runtime.name] as string | string[] | undefined);
-    const merged = [...(loaded.config.dependencies[runtime.name] ?? []), ...fromFlag];
+    const current = loaded.config.dependencies[runtime.name] ?? recorded[runtime.name] ?? [];
+    const merged = [...new Set([...current, ...fromFlag])];
     if (merged.length > 0) dependencies[runtime.name] = merged;
+    if (fromFlag.length > 0) fromFlags[runtime.name] = merged;
   }
   // Asking for packages of a runtime implies setting that runtime up.
   const names =
@@ -30,8 +38,17 @@ export async function setupAction(args: SetupArguments): Promise<number> {
   });
   await engine.close();
   endProgressLine();
+  // Recorded only once the images built: a failed setup changes nothing a later run would pick.
+  const recordFile = Object.keys(fromFlags).length > 0 ? writeSetupRecord(project, fromFlags) : undefined;
   if (args.json) process.stdout.write(`${JSON.stringify(reports, null, 2)}\n`);
   else for (const report of reports) process.stdout.write(`${describe(report)}\n`);
+  if (recordFile && !args.json) {
+    for (const [runtime, packages] of Object.entries(fromFlags)) {
+      process.stderr.write(
+        `[isol8] \`isol8 run --runtime ${runtime}\` in ${project} now uses the image with ${packages.join(", ")} (recorded in ${recordFile})\n`,
+      );
+    }
+  }
   return 0;
 }
 

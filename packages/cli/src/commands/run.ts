@@ -24,6 +24,7 @@ export interface RunArguments {
   deny: string[];
   logNetwork: boolean;
   json: boolean;
+  verbose: boolean;
   stream: boolean;
   persist: boolean;
   spare?: boolean;
@@ -128,6 +129,12 @@ export function runCommand(setExitCode: (code: number) => void): CommandModule<o
           type: "boolean",
           default: false,
           describe: "Print one JSON result instead of the output",
+        })
+        .option("verbose", {
+          alias: "v",
+          type: "boolean",
+          default: false,
+          describe: "Also say on stderr which image the run used and why",
         })
         .option("stream", {
           type: "boolean",

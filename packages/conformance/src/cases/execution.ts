@@ -96,9 +96,14 @@ export function executionCases(context: SuiteContext): void {
         expect(stdout).toBe(last.result.stdout);
         expect(stderr).toBe(last.result.stderr);
         expect(stdout).toBe("one\nthree\n");
-        // "one" was flushed before the program slept: it must arrive as an event of its own, before the rest.
-        const firstOutput = events.find((event) => event.type === "stdout");
-        expect(firstOutput).toEqual({ type: "stdout", data: "one\n" });
+        // "one" was flushed before the program slept, so all of it arrives before "two" does; the program may
+        // write it in more than one piece (an unbuffered stdout writes the text and the newline separately).
+        const firstStderr = types.indexOf("stderr");
+        const beforeTwo = events
+          .slice(0, firstStderr)
+          .map((event) => (event.type === "stdout" ? event.data : ""))
+          .join("");
+        expect(beforeTwo).toBe("one\n");
       },
       timeout,
     );

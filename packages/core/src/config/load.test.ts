@@ -196,6 +196,32 @@ describe("loadConfig", () => {
     expect(sources).toMatchObject({ extraCaCertificates: "env", osImage: "env" });
   });
 
+  it("adds the user config's extraCaCertificates to a project's config: CA trust belongs to the machine", () => {
+    const { cwd, home } = dirs();
+    write(join(home, ".isol8", "config.json"), { extraCaCertificates: ["proxy-ca.pem"], osImage: "user:1" });
+    write(join(cwd, "isol8.config.json"), { extraCaCertificates: ["certs/corp.pem"] });
+    const { config, sources, file } = loadConfig({ cwd, homeDir: home, env: {} });
+    expect(file).toBe(join(cwd, "isol8.config.json"));
+    expect(config.extraCaCertificates).toEqual([
+      join(cwd, "certs", "corp.pem"),
+      join(home, ".isol8", "proxy-ca.pem"),
+    ]);
+    expect(sources.extraCaCertificates).toBe("user");
+    // Nothing else of the user config leaks into the project's.
+    expect(config.osImage).not.toBe("user:1");
+  });
+
+  it("takes the user config's certificates once when it is the config in use, and ignores a broken one otherwise", () => {
+    const { cwd, home } = dirs();
+    write(join(home, ".isol8", "config.json"), { extraCaCertificates: ["/etc/proxy-ca.pem"] });
+    expect(loadConfig({ cwd, homeDir: home, env: {} }).config.extraCaCertificates).toEqual([
+      "/etc/proxy-ca.pem",
+    ]);
+    write(join(home, ".isol8", "config.json"), "{ not json");
+    write(join(cwd, "isol8.config.json"), {});
+    expect(loadConfig({ cwd, homeDir: home, env: {} }).config.extraCaCertificates).toEqual([]);
+  });
+
   it("resolves relative paths against the config file's directory, not the working directory", () => {
     const { root, cwd, home } = dirs();
     write(join(home, ".isol8", "config.json"), {

@@ -38,11 +38,29 @@ export interface LoadedConfig {
 export function loadConfig(options: LoadConfigOptions = {}): LoadedConfig {
   const cwd = resolve(options.cwd ?? process.cwd());
   const env = options.env ?? process.env;
-  const found =
-    options.path === undefined ? search(cwd, options.homeDir ?? homedir()) : explicit(cwd, options.path);
+  const homeDir = options.homeDir ?? homedir();
+  const found = options.path === undefined ? search(cwd, homeDir) : explicit(cwd, options.path);
   const parsed = found === undefined ? undefined : validate(found.file, found.text);
   const baseDir = found === undefined ? cwd : dirname(found.file);
-  return { ...resolveConfig(parsed, { baseDir, cwd, env }), file: found?.file };
+  const userCertificates = userCertificatesBesides(found?.file, homeDir);
+  return { ...resolveConfig(parsed, { baseDir, cwd, env, userCertificates }), file: found?.file };
+}
+
+/**
+ * The user config's `extraCaCertificates` when a project's config is the one in use (`tooling/quickstart.sh` records
+ * a TLS-intercepting proxy's CA there). A user config that cannot be read or parsed is reported when it is the
+ * config in use, not here.
+ */
+function userCertificatesBesides(inUse: string | undefined, homeDir: string): string[] {
+  const file = join(homeDir, ".isol8", "config.json");
+  if (inUse === file) return [];
+  try {
+    const parsed = configFileSchema.safeParse(JSON.parse(readFileSync(file, "utf8")));
+    const paths = parsed.success ? (parsed.data.extraCaCertificates ?? []) : [];
+    return paths.map((path) => resolve(dirname(file), path));
+  } catch {
+    return [];
+  }
 }
 
 interface FoundFile {

@@ -4,7 +4,8 @@ import { isPathSpecifier } from "./resolve-plugin.js";
 import { type ConfigFile, DEFAULT_OS_IMAGE, type RuntimePluginSpec } from "./schema.js";
 
 /** Where a setting's value came from, for `isol8 config` to show. */
-export type ConfigSource = "default" | "file" | "env";
+/** "user": `~/.isol8/config.json`, whose `extraCaCertificates` apply on this machine whatever the project. */
+export type ConfigSource = "default" | "file" | "user" | "env";
 
 /** Limits and network policy of every run unless a flag overrides them. Sizes in bytes, times in milliseconds. */
 export interface ResolvedDefaults {
@@ -66,6 +67,11 @@ export interface ResolveContext {
   /** Relative paths in environment variables resolve against it. */
   cwd: string;
   env: NodeJS.ProcessEnv;
+  /**
+   * CA certificates the user's own config (`~/.isol8/config.json`) trusts, as absolute paths, when another file is
+   * the config in use: trust in a proxy's CA belongs to the machine, not to a project.
+   */
+  userCertificates?: string[];
 }
 
 /** Fills in defaults and applies the environment. `file` is the validated file, or undefined when there is none. */
@@ -98,6 +104,13 @@ export function resolveConfig(
 
   const fromFile = (path: string) => resolve(context.baseDir, path);
   const extraCaCertificates = pick("extraCaCertificates", file?.extraCaCertificates?.map(fromFile), []);
+  const userCertificates = (context.userCertificates ?? []).filter(
+    (path) => !extraCaCertificates.includes(path),
+  );
+  if (userCertificates.length > 0) {
+    extraCaCertificates.push(...userCertificates);
+    sources.extraCaCertificates = "user";
+  }
   const envCertificates = splitPathList(context.env.ISOL8_EXTRA_CA_CERTS).map((path) =>
     resolve(context.cwd, path),
   );

@@ -2,3 +2,10 @@
 export { envInstruction } from "./dockerfile-env.js";
 export { validateNpmPackage } from "./npm-package-name.js";
 export { checkPin, downloadVerified, type NpmTarballPin, sha512Hex, tarballUrl } from "./npm-tarball.js";
+export {
+  matchMissingModule,
+  NPM_MISSING_MODULE_PATTERNS,
+  NPM_WELL_KNOWN_PACKAGES,
+  npmPackageName,
+  plainPackageName,
+} from "./package-hints.js";

@@ -1,5 +1,6 @@
 import { Isol8Error } from "@isol8/core";
 import type Docker from "dockerode";
+import { tlsHintFor } from "../tls-hint.js";
 import { type BuildContextFiles, packBuildContext } from "./build-context.js";
 import { createBuildLeftoverTracker, removeBuildLeftovers } from "./build-leftovers.js";
 
@@ -90,8 +91,9 @@ function buildFailed(
 ): Isol8Error {
   const where = step ? ` at "${step.replace(/^Step \d+\/\d+ : /, "")}"` : "";
   const tail = recent.slice(-8).join("\n  ");
+  const tls = tlsHintFor(`${recent.join("\n")}\n${reason}`);
   return new Isol8Error("IMAGE_BUILD_FAILED", `Building ${tag} failed${where}: ${reason.trim()}`, {
-    hint: `Any previous ${tag} is still in place. Last build output:\n  ${tail}`,
+    hint: `Any previous ${tag} is still in place. Last build output:\n  ${tail}${tls ? `\n${tls}` : ""}`,
     cause,
   });
 }

@@ -16,18 +16,31 @@ describe("chooseCustomImage", () => {
   ];
 
   it("takes the exact match", () => {
-    expect(chooseCustomImage(["numpy", "pandas"], images)).toEqual({ tag: "numpy-pandas", missing: [] });
+    expect(chooseCustomImage(["numpy", "pandas"], images)).toEqual({
+      tag: "numpy-pandas",
+      missing: [],
+      match: "exact",
+    });
   });
 
   it("else the smallest superset", () => {
-    expect(chooseCustomImage(["pandas"], images)).toEqual({ tag: "numpy-pandas", missing: [] });
-    expect(chooseCustomImage(["six"], images)).toEqual({ tag: "numpy-pandas-six", missing: [] });
+    expect(chooseCustomImage(["pandas"], images)).toEqual({
+      tag: "numpy-pandas",
+      missing: [],
+      match: "superset",
+    });
+    expect(chooseCustomImage(["six"], images)).toEqual({
+      tag: "numpy-pandas-six",
+      missing: [],
+      match: "superset",
+    });
   });
 
   it("else the largest subset, with the rest left to install", () => {
     expect(chooseCustomImage(["numpy", "pandas", "scipy"], images)).toEqual({
       tag: "numpy-pandas",
       missing: ["scipy"],
+      match: "partial",
     });
     expect(chooseCustomImage(["numpy", "requests", "scipy"], images)?.missing).toHaveLength(2);
   });
@@ -39,7 +52,11 @@ describe("chooseCustomImage", () => {
   it("prefers the newest of equally good images", () => {
     const twins = [image("old", ["numpy"], 1), image("new", ["numpy"], 2)];
     expect(chooseCustomImage(["numpy"], twins)?.tag).toBe("new");
-    expect(chooseCustomImage(["numpy", "six"], twins)).toEqual({ tag: "new", missing: ["six"] });
+    expect(chooseCustomImage(["numpy", "six"], twins)).toEqual({
+      tag: "new",
+      missing: ["six"],
+      match: "partial",
+    });
   });
 
   it("chooses nothing for no packages or no candidates", () => {

@@ -11,6 +11,8 @@ export interface CustomImageCandidate {
 export interface CustomImageChoice {
   tag: string;
   missing: string[];
+  /** Exactly the packages, more than them, or some of them (the rest installed). */
+  match: "exact" | "superset" | "partial";
 }
 
 /**
@@ -28,10 +30,22 @@ export function chooseCustomImage(
   const covering = candidates
     .filter(({ baked }) => wanted.every((name) => baked.includes(name)))
     .sort((a, b) => a.baked.length - b.baked.length || newestFirst(a, b))[0];
-  if (covering) return { tag: covering.tag, missing: [] };
+  if (covering) {
+    return {
+      tag: covering.tag,
+      missing: [],
+      match: covering.baked.length === wanted.length ? "exact" : "superset",
+    };
+  }
   const partial = candidates
     .filter(({ baked }) => baked.length > 0 && baked.every((name) => wanted.includes(name)))
     .sort((a, b) => b.baked.length - a.baked.length || newestFirst(a, b))[0];
-  if (partial) return { tag: partial.tag, missing: wanted.filter((name) => !partial.baked.includes(name)) };
+  if (partial) {
+    return {
+      tag: partial.tag,
+      missing: wanted.filter((name) => !partial.baked.includes(name)),
+      match: "partial",
+    };
+  }
   return undefined;
 }

@@ -1,5 +1,11 @@
 import { readFileSync } from "node:fs";
-import { Isol8Error, normalizePackageList, type RuntimeDefinition, type RuntimeRegistry } from "@isol8/core";
+import {
+  type ImageMatch,
+  Isol8Error,
+  normalizePackageList,
+  type RuntimeDefinition,
+  type RuntimeRegistry,
+} from "@isol8/core";
 import type Docker from "dockerode";
 import { isOwnImage, LABELS } from "../labels.js";
 import { removeSparesOf } from "../sandbox/spare-sandboxes.js";
@@ -45,6 +51,7 @@ export interface ResolvedImage {
   tag: string;
   /** Packages still to install at run time. */
   missing: string[];
+  match: ImageMatch;
 }
 
 export type ImageManager = ReturnType<typeof createImageManager>;
@@ -128,6 +135,14 @@ export function createImageManager(options: ImageManagerOptions) {
     // Spares hold their image: an unclaimed one of a replaced image would keep it alive and never be claimed.
     await removeSparesOf(docker, retired);
     await removeSupersededImages(docker, retired);
+    if (reports.some((report) => report.kind === "base" && report.status !== "up-to-date")) {
+      // The stage that compiled the agent is only cache once the base holds the agent: not worth its disk.
+      const stages = await listManagedImages(docker, { [LABELS.kind]: "build-stage" });
+      await removeSupersededImages(
+        docker,
+        stages.filter((stage) => stage.tags.length === 0).map((stage) => stage.id),
+      );
+    }
   }
 
   /** The runtime image, built (with the base) when missing. An existing image is used as it is. */
@@ -177,7 +192,7 @@ export function createImageManager(options: ImageManagerOptions) {
     const chosen =
       wanted.length > 0 ? chooseCustomImage(wanted, await customImages(runtime.name)) : undefined;
     if (chosen) return chosen;
-    return { tag: await runtimeImage(runtime), missing: wanted };
+    return { tag: await runtimeImage(runtime), missing: wanted, match: "runtime" };
   }
 
   /** Setup's custom images of a runtime, each with its scheme tag and baked packages. */
@@ -241,7 +256,11 @@ export function createImageManager(options: ImageManagerOptions) {
       });
     }
     const baked = parseDependencies(image.labels[LABELS.dependencies]);
-    return { tag, missing: normalizePackageList(packages).filter((name) => !baked.includes(name)) };
+    return {
+      tag,
+      missing: normalizePackageList(packages).filter((name) => !baked.includes(name)),
+      match: "explicit",
+    };
   }
 
   /** The image behind a tag, from the lookup the run already made when it is recent. */

@@ -74,6 +74,7 @@ export async function executeInSandbox(
           fileName,
           workdir,
           image: resolved.tag,
+          imageMatch: resolved.match,
           imageEnv,
           missing: resolved.missing,
           startedAt,

@@ -4,6 +4,7 @@ import {
   type ExecutionEvent,
   type ExecutionRequest,
   type ExecutionResult,
+  type ImageMatch,
   Isol8Error,
   type RuntimeDefinition,
 } from "@isol8/core";
@@ -16,6 +17,7 @@ import {
   planSandboxNetwork,
   type SandboxNetworkPlan,
 } from "../network/sandbox-network.js";
+import { tlsHintFor } from "../tls-hint.js";
 import type { CommandExit } from "./agent-connection.js";
 import { SANDBOX_DIR } from "./container-spec.js";
 import { commandEnvironment } from "./environment.js";
@@ -49,6 +51,8 @@ export interface PreparedRun {
   fileName: string;
   workdir: string;
   image: string;
+  /** Why that image. */
+  imageMatch: ImageMatch;
   imageEnv: string[];
   /** Packages the image lacks: installed before the run. */
   missing: string[];
@@ -116,6 +120,7 @@ export async function runOnSandbox(
         packages: resolved.missing,
         runtime: runtime.name,
         timeoutMs: request.limits.installTimeoutMs,
+        memoryBytes: request.limits.memoryBytes,
         signal: options.signal,
       });
       // Whatever an install script left running (a daemon, a build server) must not live on into the user's
@@ -195,6 +200,7 @@ export async function runOnSandbox(
       oomKilled,
       durations: { totalMs: performance.now() - startedAt, sandboxMs, installMs, runMs },
       image: resolved.tag,
+      imageMatch: prepared.imageMatch,
       installed: resolved.missing,
       files,
       containerId: request.persist ? sandbox.id : undefined,
@@ -212,6 +218,7 @@ interface InstallContext {
   packages: string[];
   runtime: string;
   timeoutMs: number;
+  memoryBytes: number;
   signal: AbortSignal | undefined;
 }
 
@@ -237,18 +244,37 @@ async function install(
     const exit = await sandbox.agent.run({ argv, env, cwd: SANDBOX_DIR }, { onStdout: keep, onStderr: keep });
     if (exit.code === 0) return;
     const tail = Buffer.concat(output).toString().trim().split("\n").slice(-12).join("\n");
+    const outOfMemory = !timedOut && exit.signal === 9 && (await installerOomKilled(sandbox, exit.oomKills));
+    const packages = context.packages.join(", ");
+    if (outOfMemory) {
+      // The installer's output stops mid-line when the kernel kills it: without this the user sees a cut-off log.
+      const limit = `${Math.round(context.memoryBytes / 1024 ** 2)} MiB`;
+      throw new Isol8Error(
+        "INSTALL_FAILED",
+        `Installing ${packages} for ${context.runtime} ran out of memory: the sandbox's limit is ${limit}, and the installed files in /sandbox (a memory-backed tmpfs) count towards it`,
+        {
+          hint: `Bake the packages into an image with \`isol8 setup --${context.runtime} ${context.packages.join(",")}\` (nothing is installed at run time then), or raise the limit: --memory 2g\n${tail}`,
+        },
+      );
+    }
     // The installer's own name says little (python's is `env`, others are wrapper scripts): its output does.
     const why = timedOut
       ? `timed out after ${Math.round(context.timeoutMs / 1000)} s`
       : `the package manager exited ${exit.code}`;
-    throw new Isol8Error(
-      "INSTALL_FAILED",
-      `Installing ${context.packages.join(", ")} for ${context.runtime} failed (${why})`,
-      { hint: tail || undefined },
-    );
+    const tls = tlsHintFor(Buffer.concat(output).toString());
+    throw new Isol8Error("INSTALL_FAILED", `Installing ${packages} for ${context.runtime} failed (${why})`, {
+      hint: [tail, tls].filter(Boolean).join("\n") || undefined,
+    });
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** Whether the memory cgroup killed something since the last look (the installer, or a process it started). */
+async function installerOomKilled(sandbox: Sandbox, oomKills: number): Promise<boolean> {
+  const fresh = oomKills > sandbox.oomKillsSeen;
+  sandbox.oomKillsSeen = Math.max(sandbox.oomKillsSeen, oomKills);
+  return fresh || (await sandbox.wasOomKilled());
 }
 
 async function runQuietly(

@@ -100,7 +100,18 @@ export function createSessions(context: ExecutionContext) {
         const result = await runOnSandbox(
           context,
           sandbox,
-          { request, runtime, fileName, workdir, image, imageEnv, missing, startedAt, sandboxMs: 0 },
+          {
+            request,
+            runtime,
+            fileName,
+            workdir,
+            image,
+            imageMatch: "session",
+            imageEnv,
+            missing,
+            startedAt,
+            sandboxMs: 0,
+          },
           executeOptions,
         );
         for (const pkg of missing) installed.add(pkg);

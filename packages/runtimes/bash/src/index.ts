@@ -1,4 +1,10 @@
-import { defineRuntime, Isol8Error, type RuntimeDefinition } from "@isol8/core";
+import {
+  defineRuntime,
+  Isol8Error,
+  matchMissingModule,
+  plainPackageName,
+  type RuntimeDefinition,
+} from "@isol8/core";
 import { aptInstallScript } from "./apt-install-script.js";
 import { bashBake, bashInstall, bashRunFile, bashRunInline } from "./commands.js";
 import { APT_INSTALL_SCRIPT_CONTEXT, bashDockerfile } from "./dockerfile.js";
@@ -47,6 +53,11 @@ export function bash(options: BashOptions = {}): RuntimeDefinition {
     // derived ones) name security.debian.org for the latter.
     registries: [...(options.registries ?? ["deb.debian.org", "security.debian.org"])],
     validatePackage: validateDebianPackage,
+    packageKind: "Debian packages",
+    missingModule: (stderr) => matchMissingModule(stderr, [/: ([A-Za-z0-9][\w.+-]*): command not found/]),
+    packageName: plainPackageName,
+    // Commands a script most often expects; their Debian packages bear the same names.
+    wellKnownPackages: ["jq", "curl", "wget", "git", "ripgrep", "imagemagick", "ffmpeg", "sqlite3", "bc"],
   });
 }
 

@@ -1,7 +1,11 @@
 import {
   checkPin,
   defineRuntime,
+  matchMissingModule,
+  NPM_MISSING_MODULE_PATTERNS,
+  NPM_WELL_KNOWN_PACKAGES,
   type NpmTarballPin,
+  npmPackageName,
   type RuntimeDefinition,
   validateNpmPackage,
 } from "@isol8/core";
@@ -41,6 +45,10 @@ export function bun(options: BunOptions = {}): RuntimeDefinition {
     runInline: bunRunInline,
     registries: ["registry.npmjs.org"],
     validatePackage: validateNpmPackage,
+    packageKind: "npm packages",
+    missingModule: (stderr) => matchMissingModule(stderr, NPM_MISSING_MODULE_PATTERNS),
+    packageName: npmPackageName,
+    wellKnownPackages: [...NPM_WELL_KNOWN_PACKAGES],
   });
 }
 

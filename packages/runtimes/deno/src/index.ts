@@ -1,4 +1,11 @@
-import { checkPin, defineRuntime, type NpmTarballPin, type RuntimeDefinition } from "@isol8/core";
+import {
+  checkPin,
+  defineRuntime,
+  matchMissingModule,
+  type NpmTarballPin,
+  npmPackageName,
+  type RuntimeDefinition,
+} from "@isol8/core";
 import { denoBake, denoInstall, denoRunFile, denoRunInline } from "./commands.js";
 import { denoScript } from "./deno-script.js";
 import { DENO_SCRIPT_CONTEXT, denoDockerfile } from "./dockerfile.js";
@@ -40,7 +47,18 @@ export function deno(options: DenoOptions = {}): RuntimeDefinition {
     runInline: denoRunInline,
     registries: ["registry.npmjs.org", "jsr.io"],
     validatePackage: validateDenoPackage,
+    packageKind: "npm: and jsr: specifiers",
+    missingModule: denoMissingModule,
+    packageName: npmPackageName,
   });
 }
 
 export default deno;
+
+/** Deno's message shapes: a bare import without an import map, and an `npm:` import that was not installed. */
+function denoMissingModule(stderr: string): string | undefined {
+  return matchMissingModule(stderr, [
+    /Import "([^"]+)" not a dependency/,
+    /Failed loading \S+ for package "([^"]+)"/,
+  ]);
+}

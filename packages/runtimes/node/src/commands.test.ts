@@ -12,19 +12,11 @@ describe("node commands", () => {
     expect(nodeBake(["lodash"])).toEqual(["/usr/local/bin/isol8-npm-install", "--system", "--", "lodash"]);
   });
 
-  it("preloads the ESM hook for files", () => {
-    expect(nodeRunFile("/sandbox/main.js")).toEqual([
-      "node",
-      "--import=/usr/local/lib/isol8/esm-by-default.mjs",
-      "/sandbox/main.js",
-    ]);
+  it("runs files by Node's own rules", () => {
+    expect(nodeRunFile("/sandbox/main.js")).toEqual(["node", "/sandbox/main.js"]);
   });
 
-  it("runs inline code as ESM, in one argument even when it starts with -", () => {
-    expect(nodeRunInline("-1; console.log(1)")).toEqual([
-      "node",
-      "--input-type=module",
-      "--eval=-1; console.log(1)",
-    ]);
+  it("leaves the module type of inline code to Node's syntax detection, in one argument even when it starts with -", () => {
+    expect(nodeRunInline("-1; console.log(1)")).toEqual(["node", "--eval=-1; console.log(1)"]);
   });
 });

@@ -1,4 +1,3 @@
-import { ESM_HOOK } from "./esm-hook.js";
 import { INSTALL_SCRIPT } from "./install-script.js";
 
 /** Run-time install under /sandbox, as the sandbox user; see the install script for why it is a script. */
@@ -11,15 +10,20 @@ export function nodeBake(packages: readonly string[]): string[] {
   return [INSTALL_SCRIPT, "--system", "--", ...packages];
 }
 
-/** The preloaded hook makes `.js` ESM outside packages; `.mjs` and `.cjs` keep their meaning. */
+/**
+ * Node's own rules: `.mjs` is ESM, `.cjs` CommonJS, and a `.js` file outside a package with a "type" is ambiguous,
+ * so Node detects its syntax (ESM when it has `import`/`export`, `import.meta` or top-level `await`).
+ */
 export function nodeRunFile(file: string): string[] {
-  return ["node", `--import=${ESM_HOOK}`, file];
+  return ["node", file];
 }
 
 /**
- * Inline code is ESM, like the main.mjs it stands for; bare imports resolve from the working directory. One argument
- * (`--eval=…`), because node refuses `--eval` followed by code that starts with "-".
+ * Inline code and stdin without `--input-type` are ambiguous input too, so they follow the same syntax detection
+ * as a `.js` file: `require('lodash')` runs as CommonJS, `import _ from "lodash"` as ESM. Bare imports resolve from
+ * the working directory. One argument (`--eval=…`), because node refuses `--eval` followed by code that starts
+ * with "-".
  */
 export function nodeRunInline(code: string): string[] {
-  return ["node", "--input-type=module", `--eval=${code}`];
+  return ["node", `--eval=${code}`];
 }

@@ -29,9 +29,8 @@ describe("nodeDockerfile", () => {
     expect(fragment.lastIndexOf("sha512sum")).toBeLessThan(fragment.indexOf("tar -xzf"));
   });
 
-  it("ships the install script and the ESM hook, and exposes baked packages to import", () => {
+  it("ships the install script and exposes baked packages to import", () => {
     expect(fragment).toContain("COPY isol8-npm-install /usr/local/bin/isol8-npm-install");
-    expect(fragment).toContain("COPY esm-by-default.mjs /usr/local/lib/isol8/esm-by-default.mjs");
     expect(fragment).toContain("ln -s /usr/local/lib/node_modules /node_modules");
   });
 

@@ -1,14 +1,12 @@
 import { downloadVerified, envInstruction, type NpmTarballPin } from "@isol8/core";
 import { BAKED_PREFIX } from "./environment.js";
-import { ESM_HOOK } from "./esm-hook.js";
 import { INSTALL_SCRIPT } from "./install-script.js";
 
 /** Names of the files the fragment copies from the build context (see `contextFiles`). */
 export const INSTALL_SCRIPT_CONTEXT = "isol8-npm-install";
-export const ESM_HOOK_CONTEXT = "esm-by-default.mjs";
 
 /**
- * The fragment over isol8:base: verified Node and npm tarballs, the install script, the ESM hook, and
+ * The fragment over isol8:base: verified Node and npm tarballs, the install script, and
  * /node_modules -> /usr/local/lib/node_modules, through which ESM `import` finds baked packages from any directory
  * (it ignores NODE_PATH). The environment is also set in the image so that a bake (a RUN the engine gives no
  * environment) trusts the CAs.
@@ -32,8 +30,7 @@ export function nodeDockerfile(node: NpmTarballPin, npm: NpmTarballPin, env: Rec
     "USER root",
     `RUN ${steps.join(" \\\n    && ")}`,
     `COPY ${INSTALL_SCRIPT_CONTEXT} ${INSTALL_SCRIPT}`,
-    `COPY ${ESM_HOOK_CONTEXT} ${ESM_HOOK}`,
-    `RUN chmod 0755 ${INSTALL_SCRIPT} && chmod 0644 ${ESM_HOOK}`,
+    `RUN chmod 0755 ${INSTALL_SCRIPT}`,
     envInstruction(env),
     "USER sandbox",
     "",

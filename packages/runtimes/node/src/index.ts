@@ -1,14 +1,17 @@
 import {
   checkPin,
   defineRuntime,
+  matchMissingModule,
+  NPM_MISSING_MODULE_PATTERNS,
+  NPM_WELL_KNOWN_PACKAGES,
   type NpmTarballPin,
+  npmPackageName,
   type RuntimeDefinition,
   validateNpmPackage,
 } from "@isol8/core";
 import { nodeBake, nodeInstall, nodeRunFile, nodeRunInline } from "./commands.js";
-import { ESM_HOOK_CONTEXT, INSTALL_SCRIPT_CONTEXT, nodeDockerfile } from "./dockerfile.js";
+import { INSTALL_SCRIPT_CONTEXT, nodeDockerfile } from "./dockerfile.js";
 import { nodeEnv, nodePath, RUNTIME_PREFIX } from "./environment.js";
-import { esmHook } from "./esm-hook.js";
 import { installScript } from "./install-script.js";
 import { defaultNodePin, defaultNpmPin } from "./pins.js";
 
@@ -31,8 +34,9 @@ export interface NodeOptions {
 }
 
 /**
- * The Node.js runtime. `.js` and `.mjs` run as ESM, `.cjs` as CommonJS; run-time installs are global npm installs
- * under /sandbox that both `import` and `require` find.
+ * The Node.js runtime. `.mjs` runs as ESM, `.cjs` as CommonJS, and `.js` files and inline code by Node's syntax
+ * detection (ESM when they use module syntax, else CommonJS); run-time installs are global npm installs under
+ * /sandbox that both `import` and `require` find.
  */
 export function node(options: NodeOptions = {}): RuntimeDefinition {
   const nodePin = checkPin("node", options.node ?? defaultNodePin);
@@ -42,10 +46,10 @@ export function node(options: NodeOptions = {}): RuntimeDefinition {
     extensions: [".mjs", ".js", ".cjs"],
     // Node 24 strips erasable TypeScript syntax itself; bun and deno own the TypeScript extensions.
     alsoRuns: [".ts", ".mts", ".cts"],
-    inlineFileName: "main.mjs",
+    inlineFileName: "main.js",
     versions: { node: nodePin.version, npm: npmPin.version },
     dockerfile: nodeDockerfile(nodePin, npmPin, nodeEnv),
-    contextFiles: { [INSTALL_SCRIPT_CONTEXT]: installScript, [ESM_HOOK_CONTEXT]: esmHook },
+    contextFiles: { [INSTALL_SCRIPT_CONTEXT]: installScript },
     globalInstallPath: RUNTIME_PREFIX,
     env: { ...nodeEnv },
     path: [...nodePath],
@@ -55,6 +59,10 @@ export function node(options: NodeOptions = {}): RuntimeDefinition {
     runInline: nodeRunInline,
     registries: ["registry.npmjs.org"],
     validatePackage: validateNpmPackage,
+    packageKind: "npm packages",
+    missingModule: (stderr) => matchMissingModule(stderr, NPM_MISSING_MODULE_PATTERNS),
+    packageName: npmPackageName,
+    wellKnownPackages: [...NPM_WELL_KNOWN_PACKAGES],
   });
 }
 

@@ -1,6 +1,5 @@
 import { spawnSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
-import { esmHook } from "./esm-hook.js";
 import { installScript } from "./install-script.js";
 
 describe("shipped scripts", () => {
@@ -18,14 +17,5 @@ describe("shipped scripts", () => {
 
   it("the bake runs from / so that npm runs lifecycle scripts as root", () => {
     expect(installScript).toMatch(/--system[\s\S]*cd \/\n[\s\S]*--prefix \/usr\/local/);
-  });
-
-  it("the ESM hook is a module Node can parse", () => {
-    const check = spawnSync(process.execPath, ["--input-type=module", "--check"], {
-      input: esmHook,
-      encoding: "utf8",
-    });
-    expect(check.status, check.stderr).toBe(0);
-    expect(esmHook).toContain("registerHooks");
   });
 });

@@ -2,6 +2,7 @@ import { defineRuntime, Isol8Error, type RuntimeDefinition } from "@isol8/core";
 import { pythonBake, pythonInstall, pythonRunFile, pythonRunInline } from "./commands.js";
 import { pythonDockerfile } from "./dockerfile.js";
 import { pythonEnv, pythonPath, USER_BASE } from "./environment.js";
+import { pythonMissingModule, pythonPackageName, pythonWellKnownPackages } from "./hints.js";
 import { validatePythonPackage } from "./package-name.js";
 import { defaultPythonPins, type PythonPins } from "./pins.js";
 
@@ -34,6 +35,10 @@ export function python(options: PythonOptions = {}): RuntimeDefinition {
     runInline: pythonRunInline,
     registries: ["pypi.org", "files.pythonhosted.org"],
     validatePackage: validatePythonPackage,
+    packageKind: "PyPI packages",
+    missingModule: pythonMissingModule,
+    packageName: pythonPackageName,
+    wellKnownPackages: [...pythonWellKnownPackages],
   });
 }
 
