@@ -43,6 +43,8 @@ export default defineConfig({
           testTimeout: 300_000,
           hookTimeout: 900_000,
           globalSetup: ["tests/docker/global-setup.ts"],
+          // `isol8 setup --<runtime>` records what it baked per project directory: the tests' records stay here.
+          env: { XDG_STATE_HOME: src("./.test-results/xdg-state") },
         },
       },
     ],

@@ -19,8 +19,8 @@ describe("isol8 run: hints about runtime and package pairing", () => {
     const lines = result.stderr.trimEnd().split("\n");
     expect(lines).toContain("ModuleNotFoundError: No module named 'lodash'");
     expect(lines.filter((line) => line.startsWith("[isol8] "))).toEqual([
-      '[isol8] hint: "lodash" is a package for node, not for python: run the code with --runtime node, ' +
-        "or install python's own package with --install",
+      '[isol8] hint: "lodash" is a package for node and bun, not for python: verify the runtime/package pairing — ' +
+        "run the code with --runtime node, or install python's own PyPI packages with --install",
     ]);
   });
 
@@ -34,6 +34,17 @@ describe("isol8 run: hints about runtime and package pairing", () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/^4\.\d+\.\d+\n$/);
     expect(result.stderr).toBe("");
+  });
+
+  it("a package only the config lists for another runtime gets the hint too (no well-known list involved)", async () => {
+    writeFileSync(
+      join(dir, "isol8.config.json"),
+      JSON.stringify({ dependencies: { node: ["lodash", "left-pad"] } }),
+    );
+    const result = await runCli(["run", "-e", "import left_pad", "--runtime", "python"], { cwd: dir });
+    expect(result.code).toBe(1);
+    // Python spells the module left_pad; PyPI's folding makes it left-pad, which node's list holds.
+    expect(result.stderr).toContain('[isol8] hint: "left_pad" is a package for node, not for python');
   });
 
   it("--json keeps stderr for the program: no hint there", async () => {

@@ -21,10 +21,21 @@ function comparable(runtime: RuntimeDefinition, spec: string): string {
   return (runtime.packageName ?? plainPackageName)(spec);
 }
 
-function knows(runtime: RuntimeDefinition, name: string, listed: readonly string[]): boolean {
-  const wanted = comparable(runtime, name);
+/**
+ * Whether `runtime` lists or knows `name`. The name was written for `asker` (an import in its code, a package on its
+ * command line), so it matches when either runtime's folding makes it equal to a spec: Python's `left_pad` is npm's
+ * `left-pad`.
+ */
+function knows(
+  runtime: RuntimeDefinition,
+  name: string,
+  listed: readonly string[],
+  asker: RuntimeDefinition,
+): boolean {
+  const asTheirs = comparable(runtime, name);
+  const asOurs = comparable(asker, name);
   return [...listed, ...(runtime.wellKnownPackages ?? [])].some(
-    (spec) => comparable(runtime, spec) === wanted,
+    (spec) => comparable(runtime, spec) === asTheirs || comparable(asker, spec) === asOurs,
   );
 }
 
@@ -38,11 +49,12 @@ export function packagePairing(
   input: { runtime: string; name: string; listed: Readonly<Record<string, readonly string[]>> },
 ): PackagePairing | undefined {
   const own = runtimes.get(input.runtime);
-  if (knows(own, input.name, input.listed[own.name] ?? [])) return undefined;
+  if (knows(own, input.name, input.listed[own.name] ?? [], own)) return undefined;
   const owners = runtimes
     .list()
     .filter(
-      (runtime) => runtime.name !== own.name && knows(runtime, input.name, input.listed[runtime.name] ?? []),
+      (runtime) =>
+        runtime.name !== own.name && knows(runtime, input.name, input.listed[runtime.name] ?? [], own),
     )
     .map((runtime) => runtime.name);
   return owners.length > 0 ? { name: input.name, runtime: own.name, owners } : undefined;

@@ -163,3 +163,11 @@ describe("hintsFor: a slow install", () => {
     expect(hints).toHaveLength(2);
   });
 });
+
+describe("hintsFor: names as each runtime spells them", () => {
+  it("matches Python's left_pad to npm's left-pad (PyPI folding) and npm's names as npm writes them", () => {
+    const stderr = "ModuleNotFoundError: No module named 'left_pad'";
+    const hints = hintsFor(run({ stderr, listed: { node: ["left-pad@1"] } }), runtimes);
+    expect(hints).toEqual([pairing("left_pad", "node", "python", "PyPI packages")]);
+  });
+});

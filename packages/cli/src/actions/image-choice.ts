@@ -4,7 +4,7 @@ import type { PackageSource } from "./setup-record.js";
 const SOURCES: Record<PackageSource, string> = {
   image: "",
   config: "the config's dependencies",
-  setup: "the packages `isol8 setup` baked for this project",
+  setup: "what `isol8 setup` baked for this project",
   none: "",
 };
 

@@ -39,7 +39,11 @@ export function setupCommand(
           default: [],
           describe: "Runtimes to set up, comma-separated or repeated [default: all]",
         })
-        .option("force", { type: "boolean", default: false, describe: "Rebuild even when up to date" })
+        .option("force", {
+          type: "boolean",
+          default: false,
+          describe: "Rebuild every step even when up to date, without cached layers (fresh packages)",
+        })
         .option("json", { type: "boolean", default: false, describe: "Print the report as JSON" });
       for (const { name, packageKind } of bakeOptions) {
         if (OWN_OPTIONS.has(name)) continue;

@@ -16,6 +16,8 @@ export interface BuildImageOptions {
   files: BuildContextFiles;
   labels: Record<string, string>;
   buildArgs?: Record<string, string>;
+  /** Build every step again instead of reusing cached layers (`setup --force`: fresh packages, not old layers). */
+  noCache?: boolean;
   onProgress?: (progress: BuildProgress) => void;
 }
 
@@ -43,6 +45,7 @@ export async function buildImage(docker: Docker, options: BuildImageOptions): Pr
     buildargs: options.buildArgs ?? {},
     rm: true,
     forcerm: true,
+    ...(options.noCache ? { nocache: true } : {}),
   });
 
   const messages = await new Promise<BuildMessage[]>((resolve, reject) => {

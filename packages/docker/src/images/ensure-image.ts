@@ -43,6 +43,7 @@ export async function ensureImage(
     files: plan.files,
     labels: plan.labels,
     buildArgs: plan.buildArgs,
+    ...(options.force ? { noCache: true } : {}),
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
   });
   const report: ImageReport = {
