@@ -18,6 +18,7 @@ const EXPECTED = {
   FILE_NOT_FOUND: 2,
   IMAGE_NOT_ISOL8: 2,
   INSTALL_FAILED: 123,
+  SETUP_FAILED: 122,
   ENGINE_UNAVAILABLE: 125,
   IMAGE_MISSING: 125,
   IMAGE_BUILD_FAILED: 125,
@@ -30,6 +31,7 @@ describe("exit codes", () => {
   it("are the documented numbers (docs/cli.md), following timeout(1) and docker run", () => {
     expect(EXIT).toEqual({
       usage: 2,
+      setupFailed: 122,
       installFailed: 123,
       timedOut: 124,
       engine: 125,

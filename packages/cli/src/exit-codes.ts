@@ -7,6 +7,8 @@ import type { ExecutionResult, Isol8ErrorCode } from "@isol8/core";
 export const EXIT = {
   /** Bad input: flags, config, names, files. Nothing was created. */
   usage: 2,
+  /** A setup command failed; the program did not run. */
+  setupFailed: 122,
   /** A run-time package install failed; the program did not run. */
   installFailed: 123,
   /** The program was killed at its timeout. */
@@ -29,6 +31,7 @@ const BY_CODE: Record<Isol8ErrorCode, number> = {
   FILE_NOT_FOUND: EXIT.usage,
   IMAGE_NOT_ISOL8: EXIT.usage,
   INSTALL_FAILED: EXIT.installFailed,
+  SETUP_FAILED: EXIT.setupFailed,
   ENGINE_UNAVAILABLE: EXIT.engine,
   IMAGE_MISSING: EXIT.engine,
   IMAGE_BUILD_FAILED: EXIT.engine,

@@ -27,6 +27,8 @@ export type Isol8ErrorCode =
   | "IMAGE_NOT_ISOL8"
   /** The run-time package install failed (package not found, registry unreachable, …). */
   | "INSTALL_FAILED"
+  /** A setup command (`--setup`) exited non-zero; the program did not run. */
+  | "SETUP_FAILED"
   /** The sandbox could not be created or talked to. */
   | "SANDBOX_FAILED"
   /** The caller aborted (Ctrl-C, AbortSignal). */

@@ -79,6 +79,13 @@ export const executionRequestSchema = z.object({
   fromFile: z.boolean().default(false),
   /** Packages to make available (baked image or run-time install). @default [] */
   install: z.array(z.string()).default([]),
+  /**
+   * Shell scripts run one after another in the sandbox before the program — after installs, as the sandbox user,
+   * in `workdir`, with the program's environment, network policy and limits (the timeout covers them and the
+   * program together). Their output is the run's output (masked, capped); the first that exits non-zero stops the
+   * run with SETUP_FAILED. @default []
+   */
+  setup: z.array(z.string().min(1, "a setup command must not be empty")).default([]),
   /** Explicit image to run in instead of the resolved one; it must have been built by isol8. */
   image: z.string().optional(),
   /** Let `image` name an image that isol8 did not build. @default false */
@@ -115,6 +122,8 @@ export interface ExecutionDurations {
   installMs: number;
   /** The user's program. */
   runMs: number;
+  /** The setup commands, when there were any. */
+  setupMs?: number;
 }
 
 /** A file brought back from /sandbox after the run. */
@@ -196,5 +205,5 @@ export interface ExecutionResult {
 export type ExecutionEvent =
   | { type: "stdout"; data: string }
   | { type: "stderr"; data: string }
-  | { type: "phase"; phase: "sandbox" | "install" | "run"; detail?: string }
+  | { type: "phase"; phase: "sandbox" | "install" | "setup" | "run"; detail?: string }
   | { type: "result"; result: ExecutionResult };

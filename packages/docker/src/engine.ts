@@ -81,8 +81,17 @@ export interface PrewarmRequest {
 export interface DockerEngine extends SandboxEngine {
   /** Builds (or confirms up to date) the base, runtime and custom images. */
   setup(options?: SetupOptions): Promise<ImageReport[]>;
-  /** Builds a custom image with packages under an explicit tag. */
-  build(options: { runtime: string; packages: string[]; tag: string; force?: boolean }): Promise<ImageReport>;
+  /**
+   * Builds a custom image with packages under an explicit tag. `setup` scripts run after the packages, as root at
+   * build time (`sh -c`); the image's deps hash covers them.
+   */
+  build(options: {
+    runtime: string;
+    packages: string[];
+    tag: string;
+    force?: boolean;
+    setup?: string[];
+  }): Promise<ImageReport>;
   /** Lists isol8's leftover containers (and images, when asked). */
   findLeftovers(options?: { images?: boolean }): Promise<Leftovers>;
   /** Removes what findLeftovers found. */
@@ -188,9 +197,9 @@ export function createDockerEngine(options: DockerEngineOptions): DockerEngine {
       await ready();
       return images.setup(setupOptions);
     },
-    async build({ runtime, packages, tag, force }) {
+    async build({ runtime, packages, tag, force, setup }) {
       await ready();
-      return images.buildTagged(options.runtimes.get(runtime), packages, tag, force);
+      return images.buildTagged(options.runtimes.get(runtime), packages, tag, { force, setup });
     },
     async findLeftovers(leftoverOptions) {
       await ready();

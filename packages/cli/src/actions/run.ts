@@ -16,6 +16,7 @@ import { readLocalDirectory, writeDownloads } from "./local-files.js";
 import { formatNetworkLog, HOST_NETWORK_WARNING, networkPolicyFor } from "./network-flags.js";
 import { parseAssignments, parseLimitFlags, splitPackageList } from "./parse-flags.js";
 import { endProgressLine } from "./progress.js";
+import { readSetupCommands } from "./setup-commands.js";
 import { defaultPackages, listedPackages, projectDirectory } from "./setup-record.js";
 
 /** `isol8 run`: everything is validated before the engine is touched; the program's exit code becomes ours. */
@@ -39,6 +40,7 @@ export async function runAction(args: RunArguments): Promise<number> {
   });
   const packages = [...new Set([...defaults.packages, ...splitPackageList(args.install)])];
   const listed = listedPackages(loaded, project);
+  const setup = [...(loaded.config.setup[source.runtime] ?? []), ...(await readSetupCommands(args.setup))];
   const streaming = args.stream && !args.json;
   const toTerminal = streaming && args.out === undefined;
 
@@ -70,6 +72,7 @@ export async function runAction(args: RunArguments): Promise<number> {
       fileName: source.fileName,
       fromFile: source.fromFile,
       install: packages,
+      setup,
       env,
       secrets,
       stdin: args.stdin,

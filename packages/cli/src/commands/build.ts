@@ -3,6 +3,7 @@ import type { ArgumentsCamelCase, Argv, CommandModule } from "yargs";
 export interface BuildArguments {
   runtime: string;
   install: string[];
+  setup: string[];
   tag: string;
   force: boolean;
   config?: string;
@@ -26,6 +27,13 @@ export function buildCommand(setExitCode: (code: number) => void): CommandModule
           array: true,
           default: [],
           describe: "Package to bake (repeatable or comma-separated)",
+        })
+        .option("setup", {
+          type: "string",
+          array: true,
+          default: [],
+          describe:
+            "Shell command, or a local script file, baked into the image after the packages, as root (repeatable)",
         })
         .option("tag", {
           type: "string",

@@ -10,6 +10,7 @@ export interface RunArguments {
   workdir?: string;
   out?: string;
   install: string[];
+  setup: string[];
   image?: string;
   forceImage: boolean;
   timeout?: string;
@@ -72,6 +73,14 @@ export function runCommand(setExitCode: (code: number) => void): CommandModule<o
           array: true,
           default: [],
           describe: "Package to install before the run (repeatable or comma-separated)",
+        })
+        .option("setup", {
+          type: "string",
+          array: true,
+          default: [],
+          describe:
+            "Shell command, or a local script file, run in the sandbox before the code, after installs, with its " +
+            "limits and network (repeatable); a failure stops the run (exit 122)",
         })
         .option("image", {
           type: "string",

@@ -44,6 +44,7 @@ describe("loadConfig", () => {
     expect(file).toBeUndefined();
     expect(config).toEqual({
       dependencies: {},
+      setup: {},
       defaults: {
         timeout: 30_000,
         memory: 512 * 1024 ** 2,

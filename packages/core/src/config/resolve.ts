@@ -37,6 +37,8 @@ export interface ResolvedDefaults {
 export interface ResolvedConfig {
   /** Packages to bake per runtime, exactly as written (normalisation happens where images are built). @default {} */
   dependencies: Record<string, string[]>;
+  /** Setup commands per runtime, run before every run's code. */
+  setup: Record<string, string[]>;
   defaults: ResolvedDefaults;
   /** Absolute paths of PEM files to trust inside sandboxes. @default [] */
   extraCaCertificates: string[];
@@ -128,6 +130,7 @@ export function resolveConfig(
 
   const config: ResolvedConfig = {
     dependencies: pick("dependencies", file?.dependencies, {}),
+    setup: pick("setup", file?.setup, {}),
     defaults,
     extraCaCertificates,
     osImage,

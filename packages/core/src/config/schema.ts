@@ -111,6 +111,10 @@ export const configFileSchema = z
       description:
         "Packages every run of a runtime gets, per runtime; `isol8 setup` bakes them into a custom image.",
     }),
+    setup: z.record(runtimeName, z.array(z.string().min(1, "a setup command must not be empty"))).meta({
+      description:
+        "Shell commands every run of a runtime runs in the sandbox before its code (after installs), per runtime; `isol8 run --setup` adds to them.",
+    }),
     defaults: defaultsSchema,
     extraCaCertificates: z.array(z.string().min(1)).meta({
       description: "PEM files trusted inside every sandbox (corporate proxies); relative to this file.",

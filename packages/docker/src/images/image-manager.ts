@@ -220,7 +220,7 @@ export function createImageManager(options: ImageManagerOptions) {
     runtime: RuntimeDefinition,
     packages: readonly string[],
     tag: string,
-    force?: boolean,
+    { force, setup = [] }: { force?: boolean | undefined; setup?: readonly string[] | undefined } = {},
   ): Promise<ImageReport> {
     forgetLookups();
     const base = await planBase();
@@ -228,7 +228,14 @@ export function createImageManager(options: ImageManagerOptions) {
       await ensureImage(docker, base, ensureOptions()),
       await ensureImage(docker, runtimePlan(repository, runtime, base), ensureOptions()),
     ];
-    const plan = customPlan(repository, runtime, packages, runtimePlan(repository, runtime, base), tag);
+    const plan = customPlan(
+      repository,
+      runtime,
+      packages,
+      runtimePlan(repository, runtime, base),
+      tag,
+      setup,
+    );
     const report = await ensureImage(docker, plan, ensureOptions(force));
     await retire([...parentReports, report]);
     forgetLookups();

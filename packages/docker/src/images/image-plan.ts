@@ -96,13 +96,22 @@ export function customPlan(
   packages: readonly string[],
   parent: ImagePlan,
   tag = customImageTag(repository, runtime.name, packages),
+  setup: readonly string[] = [],
 ): ImagePlan {
   const normalized = normalizePackageList(packages);
-  const depsHash = dependencyHash(runtime.name, normalized);
-  const bake = JSON.stringify(runtime.bake(normalized));
+  // Setup scripts shape the image as much as its packages do; without any, the hash (and tag) stay the packages'.
+  const depsHash =
+    setup.length > 0
+      ? stableHash({ runtime: runtime.name, packages: normalized, setup })
+      : dependencyHash(runtime.name, normalized);
+  const steps = normalized.length > 0 ? [runtime.bake(normalized)] : [];
+  // Setup scripts are the user's shell text, run by sh as root at build time, after the packages.
+  for (const script of setup) steps.push(["/bin/sh", "-c", script]);
+  const bake = steps.map((argv) => JSON.stringify(argv)).join("\n");
   // Exec-form RUN: the package names never pass through a shell.
+  const run = steps.map((argv) => `RUN ${JSON.stringify(argv)}\n`).join("");
   const files: BuildContextFiles = {
-    Dockerfile: `FROM ${parent.tag}\nUSER root\nRUN ${bake}\nUSER sandbox\n`,
+    Dockerfile: `FROM ${parent.tag}\nUSER root\n${run}USER sandbox\n`,
   };
   const hash = stableHash({ kind: "custom", parent: parent.hash, depsHash, bake });
   const labels = {

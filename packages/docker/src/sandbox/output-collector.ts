@@ -43,6 +43,11 @@ export class OutputCollector {
     }
   }
 
+  /** What was collected so far, without text held back as a possible secret prefix. */
+  snapshot(): { stdout: string; stderr: string } {
+    return { stdout: this.text.stdout.join(""), stderr: this.text.stderr.join("") };
+  }
+
   /**
    * Flushes held-back text and returns everything collected. After truncation, text held back as a possible
    * secret prefix is dropped: the rest of the secret was cut off by the cap, so releasing it would leak the prefix.

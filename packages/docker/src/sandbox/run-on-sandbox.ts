@@ -102,7 +102,11 @@ export async function runOnSandbox(
     );
     const runsInline = inline && runtime.runInline !== undefined;
     const codeWrittenLater =
-      runsInline && filesWritten.length === 0 && workdir === SANDBOX_DIR && !installing;
+      runsInline &&
+      filesWritten.length === 0 &&
+      workdir === SANDBOX_DIR &&
+      !installing &&
+      request.setup.length === 0;
     if (codeWrittenLater) codeWritten.catch(() => undefined);
     else await Promise.all([codeWritten, ...filesWritten]);
     const env = commandEnvironment([...imageEnv, ...plan.run.env], runtime, request);
@@ -153,9 +157,18 @@ export async function runOnSandbox(
       timedOut = true;
       void sandbox.kill();
     }, request.limits.timeoutMs);
-    let exit: CommandExit;
+    let exit: CommandExit | undefined;
+    let setupMs: number | undefined;
     try {
-      exit = await sandbox.agent.run(
+      if (request.setup.length > 0) {
+        emit({ type: "phase", phase: "setup", detail: `${request.setup.length} command(s)` });
+        const setupStarted = performance.now();
+        const killed = await runSetup(sandbox, request.setup, { env, cwd: workdir, collector });
+        setupMs = performance.now() - setupStarted;
+        if (!killed) emit({ type: "phase", phase: "run" });
+        exit = killed;
+      }
+      exit ??= await sandbox.agent.run(
         {
           argv,
           env,
@@ -198,7 +211,13 @@ export async function runOnSandbox(
       truncated: collector.truncated,
       timedOut,
       oomKilled,
-      durations: { totalMs: performance.now() - startedAt, sandboxMs, installMs, runMs },
+      durations: {
+        totalMs: performance.now() - startedAt,
+        sandboxMs,
+        installMs,
+        runMs: runMs - (setupMs ?? 0),
+        ...(setupMs === undefined ? {} : { setupMs }),
+      },
       image: resolved.tag,
       imageMatch: prepared.imageMatch,
       installed: resolved.missing,
@@ -268,6 +287,38 @@ async function install(
   } finally {
     clearTimeout(timer);
   }
+}
+
+/**
+ * The setup commands, one after another, under the program's timer (already running) and into its output
+ * collector, so they are masked, capped and streamed like the program. The first that fails stops the run; one
+ * that SIGKILL ended (the memory limit) ends it as the program would, and its exit is returned.
+ */
+async function runSetup(
+  sandbox: Sandbox,
+  scripts: readonly string[],
+  spec: { env: string[]; cwd: string; collector: OutputCollector },
+): Promise<CommandExit | undefined> {
+  for (const [index, script] of scripts.entries()) {
+    const exit = await sandbox.agent.run(
+      { argv: ["/bin/sh", "-c", script], env: spec.env, cwd: spec.cwd },
+      {
+        onStdout: (chunk) => spec.collector.push("stdout", chunk),
+        onStderr: (chunk) => spec.collector.push("stderr", chunk),
+      },
+    );
+    if (exit.code === 0) continue;
+    if (exit.signal === 9) return exit;
+    const { stderr } = spec.collector.snapshot();
+    const tail = stderr.trim().split("\n").slice(-8).join("\n");
+    const shown = script.length > 60 ? `${script.slice(0, 57)}...` : script;
+    throw new Isol8Error(
+      "SETUP_FAILED",
+      `Setup command ${index + 1} of ${scripts.length} (${JSON.stringify(shown.split("\n")[0])}) exited ${exit.code}; the program did not run`,
+      { hint: tail || "It printed nothing on stderr; run it with `isol8 run -e` to see what it does." },
+    );
+  }
+  return undefined;
 }
 
 /** Whether the memory cgroup killed something since the last look (the installer, or a process it started). */
