@@ -189,6 +189,8 @@ export interface ExecutionResult {
   durations: ExecutionDurations;
   /** The image the program ran in. */
   image: string;
+  /** The image's content-addressed id (`sha256:…`): what ran, even after the tag moved on. */
+  imageId?: string;
   /** Why that image (engines that choose no image leave it out). */
   imageMatch?: ImageMatch;
   /** Packages installed at run time (empty when the image had them all). */

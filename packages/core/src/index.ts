@@ -1,3 +1,10 @@
+export {
+  type AuditEntry,
+  type AuditLog,
+  type AuditLogOptions,
+  auditEngine,
+  createAuditLog,
+} from "./audit/index.js";
 export { configJsonSchema, configJsonSchemaText } from "./config/json-schema.js";
 export { CONFIG_FILE_NAME, type LoadConfigOptions, type LoadedConfig, loadConfig } from "./config/load.js";
 export { type LoadRuntimePluginsOptions, loadRuntimePlugins } from "./config/load-runtimes.js";

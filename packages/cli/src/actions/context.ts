@@ -1,5 +1,7 @@
 import { dirname } from "node:path";
 import {
+  auditEngine,
+  createAuditLog,
   createRuntimeRegistry,
   type LoadedConfig,
   loadConfig,
@@ -50,7 +52,9 @@ export async function createCliContext(options: {
     onBuildProgress: createBuildProgressPrinter(),
     ...(spares ? { spares: { idleTimeoutMs: loaded.config.spare.idleTimeout } } : {}),
   });
-  return { loaded, runtimes, engine };
+  // Every execution the CLI starts goes through the audit log when the config asks for one.
+  const audit = loaded.config.audit;
+  return { loaded, runtimes, engine: audit ? auditEngine(engine, createAuditLog(audit)) : engine };
 }
 
 /** A private mirror named in the config replaces the registries a runtime's installs may reach. */

@@ -54,6 +54,8 @@ export interface ResolvedConfig {
     /** Milliseconds an unused pre-started sandbox is kept. @default 300000 */
     idleTimeout: number;
   };
+  /** The audit log, when the config asks for one (`file` absolute). */
+  audit?: { file: string; maxBytes: number; keep: number; includeCode: boolean; includeOutput: boolean };
   /** The CLI's spare sandbox, left by one run for the next. */
   spare: {
     /** @default true */
@@ -149,6 +151,16 @@ export function resolveConfig(
       idleTimeout: pick("spare.idleTimeout", file?.spare?.idleTimeout, 60_000),
     },
   };
+  if (file?.audit) {
+    sources.audit = "file";
+    config.audit = {
+      file: fromFile(file.audit.file),
+      maxBytes: file.audit.maxSize ?? 10 * 1024 * 1024,
+      keep: file.audit.keep ?? 5,
+      includeCode: file.audit.includeCode ?? false,
+      includeOutput: file.audit.includeOutput ?? false,
+    };
+  }
   return { config, sources };
 }
 

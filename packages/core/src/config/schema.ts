@@ -151,6 +151,32 @@ export const configFileSchema = z
         ),
       })
       .partial(),
+    audit: z
+      .strictObject({
+        file: z.string().min(1).meta({
+          description: "The JSON-lines file that gets one line per execution; relative to this file.",
+        }),
+        maxSize: size(
+          "Rotate the file before a line would take it past this size.",
+          z.number().int().positive(),
+        ),
+        keep: z
+          .number()
+          .int()
+          .min(1)
+          .max(100)
+          .meta({ description: "How many rotated files (file.1, file.2, …) are kept.", default: 5 }),
+        includeCode: z
+          .boolean()
+          .meta({ description: "Add the code itself (secrets masked).", default: false }),
+        includeOutput: z
+          .boolean()
+          .meta({ description: "Add stdout and stderr (masked like the output).", default: false }),
+      })
+      .meta({
+        description:
+          "An audit log: one JSON line per execution (time, runtime, image id, limits, network, exit, durations, output sizes, the code's SHA-256); secrets never appear.",
+      }),
   })
   .partial()
   .meta({ title: "isol8 configuration", description: "Settings of isol8, read from isol8.config.json." });

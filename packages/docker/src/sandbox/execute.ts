@@ -43,6 +43,7 @@ export async function executeInSandbox(
     ? await context.images.explicit(request.image, request.install, request.allowForeignImage)
     : await context.images.resolve(runtime, request.install);
   const imageEnv = await context.images.environment(resolved.tag);
+  const imageId = await context.images.imageId(resolved.tag);
 
   emit({ type: "phase", phase: "sandbox", detail: resolved.tag });
   const sandboxStarted = performance.now();
@@ -74,6 +75,7 @@ export async function executeInSandbox(
           fileName,
           workdir,
           image: resolved.tag,
+          imageId,
           imageMatch: resolved.match,
           imageEnv,
           missing: resolved.missing,

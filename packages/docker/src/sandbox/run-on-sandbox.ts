@@ -51,6 +51,8 @@ export interface PreparedRun {
   fileName: string;
   workdir: string;
   image: string;
+  /** The image's id (`sha256:…`), where known. */
+  imageId?: string;
   /** Why that image. */
   imageMatch: ImageMatch;
   imageEnv: string[];
@@ -219,6 +221,7 @@ export async function runOnSandbox(
         ...(setupMs === undefined ? {} : { setupMs }),
       },
       image: resolved.tag,
+      ...(prepared.imageId ? { imageId: prepared.imageId } : {}),
       imageMatch: prepared.imageMatch,
       installed: resolved.missing,
       files,
