@@ -223,6 +223,18 @@ describe("loadConfig", () => {
     expect(loadConfig({ cwd, homeDir: home, env: {} }).config.extraCaCertificates).toEqual([]);
   });
 
+  it("fills the audit log's defaults and resolves its file against the config's directory", () => {
+    const { cwd, home } = dirs();
+    write(join(cwd, "isol8.config.json"), { audit: { file: "logs/audit.jsonl" } });
+    expect(loadConfig({ cwd, homeDir: home, env: {} }).config.audit).toEqual({
+      file: join(cwd, "logs", "audit.jsonl"),
+      maxBytes: 10 * 1024 * 1024,
+      keep: 5,
+      includeCode: false,
+      includeOutput: false,
+    });
+  });
+
   it("resolves relative paths against the config file's directory, not the working directory", () => {
     const { root, cwd, home } = dirs();
     write(join(home, ".isol8", "config.json"), {

@@ -173,6 +173,7 @@ export const configFileSchema = z
           .boolean()
           .meta({ description: "Add stdout and stderr (masked like the output).", default: false }),
       })
+      .partial({ maxSize: true, keep: true, includeCode: true, includeOutput: true })
       .meta({
         description:
           "An audit log: one JSON line per execution (time, runtime, image id, limits, network, exit, durations, output sizes, the code's SHA-256); secrets never appear.",
