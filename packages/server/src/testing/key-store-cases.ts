@@ -23,8 +23,18 @@ export function defineKeyStoreCases(name: string, create: () => Promise<KeyStore
     it("creates a key shown once as isol8_ + 43 base64url characters, and verifies it", async () => {
       const { key, record } = await fixture.store.create({ name: "ci", tenant: "acme" });
       expect(key).toMatch(/^isol8_[A-Za-z0-9_-]{43}$/);
-      expect(record).toMatchObject({ name: "ci", tenant: "acme", revokedAt: undefined, expiresAt: undefined });
-      expect(await fixture.store.verify(key)).toEqual({ id: record.id, name: "ci", tenant: "acme", quota: {} });
+      expect(record).toMatchObject({
+        name: "ci",
+        tenant: "acme",
+        revokedAt: undefined,
+        expiresAt: undefined,
+      });
+      expect(await fixture.store.verify(key)).toEqual({
+        id: record.id,
+        name: "ci",
+        tenant: "acme",
+        quota: {},
+      });
     });
 
     it("stores no key, only a digest: listing shows no secret", async () => {
