@@ -1,5 +1,7 @@
 import {
   type ExecutionRequestInput,
+  type HostPattern,
+  isIsol8Error,
   type LimitsInput,
   type NetworkPolicy,
   parseHostPattern,
@@ -87,7 +89,7 @@ function network(policy: TenantPolicy, asked: WireExecutionRequest["network"] = 
   const granted = parseHostPatterns(policy.network.allow, "server policy network.allow");
   const allow = asked.allow ?? policy.network.allow;
   allow.forEach((text, index) => {
-    const wanted = parseHostPattern(text, `network.allow[${index}]`);
+    const wanted = parsePattern(text, `network.allow.${index}`);
     if (!granted.some((pattern) => patternCovers(pattern, wanted))) {
       throw denied(
         `network.allow.${index}`,
@@ -96,7 +98,18 @@ function network(policy: TenantPolicy, asked: WireExecutionRequest["network"] = 
       );
     }
   });
+  (asked.deny ?? []).forEach((text, index) => parsePattern(text, `network.deny.${index}`));
   return { mode, allow: [...allow], deny: [...new Set([...policy.network.deny, ...(asked.deny ?? [])])] };
+}
+
+/** A client's pattern, parsed; a malformed one is INVALID_INPUT naming its place in the request. */
+function parsePattern(text: string, field: string): HostPattern {
+  try {
+    return parseHostPattern(text, field);
+  } catch (error) {
+    if (!isIsol8Error(error)) throw error;
+    throw new FieldError("INVALID_INPUT", field, error.message, error.hint);
+  }
 }
 
 type CommonFields = Omit<WireSessionExecutionRequest, "runtime">;
