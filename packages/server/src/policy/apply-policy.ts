@@ -98,7 +98,7 @@ function network(policy: TenantPolicy, asked: WireExecutionRequest["network"] = 
       );
     }
   });
-  (asked.deny ?? []).forEach((text, index) => parsePattern(text, `network.deny.${index}`));
+  for (const [index, text] of (asked.deny ?? []).entries()) parsePattern(text, `network.deny.${index}`);
   return { mode, allow: [...allow], deny: [...new Set([...policy.network.deny, ...(asked.deny ?? [])])] };
 }
 

@@ -142,7 +142,11 @@ export function createFakeEngine(): FakeEngine {
     let wake: (() => void) | undefined;
     let done = false;
     let failure: unknown;
-    start({ ...options, onEvent: (event) => (queue.push(event), wake?.()) }).then(
+    const onEvent = (event: ExecutionEvent) => {
+      queue.push(event);
+      wake?.();
+    };
+    start({ ...options, onEvent }).then(
       () => {
         done = true;
         wake?.();
@@ -180,9 +184,15 @@ export function createFakeEngine(): FakeEngine {
     return {
       name,
       runtime: state.info.runtime,
-      execute: async (request, options = {}) => (live(), run(input(request), state.files, options)),
+      execute: async (request, options = {}) => {
+        live();
+        return run(input(request), state.files, options);
+      },
       executeStream: (request, options = {}) =>
-        stream((all) => (live(), run(input(request), state.files, all)), options),
+        stream(async (all) => {
+          live();
+          return run(input(request), state.files, all);
+        }, options),
       writeFiles: async (files) => {
         live();
         for (const file of files) state.files.set(file.path, file.content);
