@@ -21,7 +21,7 @@ export const OPENAPI_CONFIG = {
     title: "isol8 server",
     version: API_VERSION,
     description:
-      "Run untrusted code in hardened sandboxes over HTTP. Every route but /healthz needs a Bearer key.",
+      "Run untrusted code in hardened sandboxes over HTTP. Every route but /healthz and /openapi.json needs a Bearer key.",
   },
 };
 
