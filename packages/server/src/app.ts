@@ -1,5 +1,6 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { Isol8Error } from "@isol8/core";
+import type { MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { HTTPException } from "hono/http-exception";
 import { authMiddleware } from "./auth/auth-middleware.js";
@@ -94,10 +95,7 @@ export function createApp(context: ServerContext, options: AppOptions): OpenAPIH
 }
 
 /** A body that is not JSON would otherwise validate as `{}` and fail on a missing field, which misleads. */
-const requireJson = async (
-  c: { req: { method: string; header(name: string): string | undefined } },
-  next: () => Promise<void>,
-) => {
+const requireJson: MiddlewareHandler<ServerEnv> = async (c, next) => {
   if (c.req.method === "POST" || c.req.method === "PUT") {
     const type = (c.req.header("Content-Type") ?? "").split(";")[0]?.trim().toLowerCase();
     if (type !== "application/json") {
