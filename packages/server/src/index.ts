@@ -10,6 +10,7 @@ export {
   type ListenOptions,
 } from "./create-server.js";
 export { type ErrorBody, statusForCode } from "./errors.js";
+export { createKeyStore } from "./keys/create-key-store.js";
 export { KEY_SCHEMA_STATEMENTS, TENANT_PATTERN } from "./keys/key-schema.js";
 export type {
   ApiKeyRecord,
@@ -19,6 +20,7 @@ export type {
   KeyStore,
   VerifiedKey,
 } from "./keys/key-store.js";
+export { createPostgresKeyStore, type PostgresKeyStoreOptions } from "./keys/postgres-key-store.js";
 export { createSqliteKeyStore, type SqliteKeyStoreOptions } from "./keys/sqlite-key-store.js";
 export type { Outcome, ServerMetrics } from "./metrics.js";
 export {
