@@ -1,3 +1,4 @@
+import { connect } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { createHarness, type Harness, json } from "./testing/harness.js";
 
@@ -12,6 +13,26 @@ describe("createServer: listen and close", () => {
     const { url, hostname } = await h.server.listen();
     expect(hostname).toBe("127.0.0.1");
     expect(await (await fetch(`${url}/healthz`)).json()).toEqual({ status: "ok" });
+  });
+
+  it("cuts off a client that sends its headers too slowly (slowloris)", async () => {
+    h = await createHarness();
+    const { port } = await h.server.listen({ headersTimeoutMs: 200 });
+    const socket = connect(port, "127.0.0.1");
+    await new Promise((resolve) => socket.once("connect", resolve));
+    const started = Date.now();
+    socket.write("POST /v1/executions HTTP/1.1\r\nHost: x\r\n");
+    const drip = setInterval(() => socket.write("X-Slow: 1\r\n"), 50);
+    const answer = await new Promise<string>((resolve) => {
+      let text = "";
+      socket.on("data", (chunk) => {
+        text += chunk.toString();
+      });
+      socket.once("close", () => resolve(text));
+    });
+    clearInterval(drip);
+    expect(answer).toMatch(/^HTTP\/1\.1 408/);
+    expect(Date.now() - started).toBeLessThan(3000);
   });
 
   it("close() lets a running execution finish before the deadline", async () => {

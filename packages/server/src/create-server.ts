@@ -96,6 +96,7 @@ export function createServer(options: CreateServerOptions): Isol8Server {
     listen(listenOptions = {}) {
       if (server) return Promise.reject(new Isol8Error("INVALID_INPUT", "the server is already listening"));
       const hostname = listenOptions.hostname ?? "127.0.0.1";
+      const headersTimeout = listenOptions.headersTimeoutMs ?? 10_000;
       return new Promise((resolve, reject) => {
         const started = serve(
           {
@@ -103,8 +104,10 @@ export function createServer(options: CreateServerOptions): Isol8Server {
             port: listenOptions.port ?? 0,
             hostname,
             serverOptions: {
-              headersTimeout: listenOptions.headersTimeoutMs ?? 10_000,
+              headersTimeout,
               requestTimeout: listenOptions.requestTimeoutMs ?? 60_000,
+              // Node checks those timeouts only this often (30 s by default), which would let a slow client linger.
+              connectionsCheckingInterval: Math.min(1000, headersTimeout),
             },
           },
           (info: AddressInfo) => {
