@@ -7,7 +7,7 @@ import { authMiddleware } from "./auth/auth-middleware.js";
 import type { ServerContext, ServerEnv } from "./context.js";
 import { FieldError, toErrorResponse } from "./errors.js";
 import { BusyError } from "./load/scheduler.js";
-import type { RejectionReason } from "./metrics.js";
+import { rejectionReason } from "./metrics.js";
 import { registerExecutionRoutes } from "./routes/executions.js";
 import { registerKeyRoutes } from "./routes/keys.js";
 import { registerOperationRoutes } from "./routes/operations.js";
@@ -24,15 +24,6 @@ export const OPENAPI_CONFIG = {
     description:
       "Run untrusted code in hardened sandboxes over HTTP. Every route but /healthz and /openapi.json needs a Bearer key.",
   },
-};
-
-const REJECTION_BY_CODE: Partial<Record<string, RejectionReason>> = {
-  UNAUTHORIZED: "unauthorized",
-  FORBIDDEN: "forbidden",
-  INVALID_INPUT: "invalid",
-  POLICY_DENIED: "policy",
-  PAYLOAD_TOO_LARGE: "too_large",
-  BUSY: "busy",
 };
 
 export interface AppOptions {
@@ -57,7 +48,7 @@ export function createApp(context: ServerContext, options: AppOptions): OpenAPIH
     const mapped = mapThrown(error);
     const { status, body } = toErrorResponse(mapped);
     if (body.error.code === "INTERNAL") context.logError(error);
-    const reason = REJECTION_BY_CODE[body.error.code];
+    const reason = rejectionReason(mapped);
     if (reason) context.metrics.rejected(reason);
     if (mapped instanceof BusyError) c.header("Retry-After", String(mapped.retryAfterSeconds));
     return c.json(body, status);

@@ -1,4 +1,4 @@
-import type { ExecutionResult } from "@isol8/core";
+import { type ExecutionResult, type Isol8ErrorCode, isIsol8Error } from "@isol8/core";
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
 
 /** How an execution ended, as a metric label. */
@@ -6,6 +6,24 @@ export type Outcome = "ok" | "error" | "timeout" | "oom" | "truncated" | "failed
 
 /** Why a request was refused before it ran, as a metric label. */
 export type RejectionReason = "unauthorized" | "forbidden" | "invalid" | "policy" | "too_large" | "busy";
+
+const REJECTION_BY_CODE: Partial<Record<Isol8ErrorCode, RejectionReason>> = {
+  UNAUTHORIZED: "unauthorized",
+  FORBIDDEN: "forbidden",
+  INVALID_INPUT: "invalid",
+  RUNTIME_UNKNOWN: "invalid",
+  PACKAGE_NAME_INVALID: "invalid",
+  FILE_NOT_FOUND: "invalid",
+  IMAGE_NOT_ISOL8: "invalid",
+  POLICY_DENIED: "policy",
+  PAYLOAD_TOO_LARGE: "too_large",
+  BUSY: "busy",
+};
+
+/** The rejection an error stands for, if it is one (a refusal of the request rather than a failure to run it). */
+export function rejectionReason(error: unknown): RejectionReason | undefined {
+  return isIsol8Error(error) ? REJECTION_BY_CODE[error.code] : undefined;
+}
 
 export interface ServerMetrics {
   readonly registry: Registry;

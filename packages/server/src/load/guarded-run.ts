@@ -1,13 +1,15 @@
-import type { ExecutionResult } from "@isol8/core";
-import { isIsol8Error } from "@isol8/core";
+import { type ExecutionResult, isIsol8Error } from "@isol8/core";
 import type { Caller, ServerContext } from "../context.js";
-import { statusForCode } from "../errors.js";
+import { rejectionReason } from "../metrics.js";
 
 /** A slot held for one execution, and the signal its engine call must obey. */
 export interface Slot {
   /** Aborts when the client goes away or the server's shutdown deadline passes. */
   signal: AbortSignal;
-  /** Records the outcome in the metrics and frees the slot; safe to call more than once. */
+  /**
+   * Frees the slot and records the outcome in the metrics; safe to call more than once. A refusal by the engine
+   * (a bad workdir, an unknown runtime) is counted as a rejection where it is answered, not here.
+   */
   finish(outcome: { result: ExecutionResult } | { error: unknown }): void;
 }
 
@@ -44,11 +46,7 @@ export async function acquireSlot(
         return;
       }
       const { error } = outcome;
-      if (isIsol8Error(error) && statusForCode(error.code) < 500 && error.code !== "CANCELLED") {
-        // The engine refused the request itself (bad workdir, unknown runtime): a rejection, not an execution.
-        context.metrics.rejected("invalid");
-        return;
-      }
+      if (rejectionReason(error)) return;
       const cancelled = signal.aborted || (isIsol8Error(error) && error.code === "CANCELLED");
       context.metrics.executionFailed(
         runtime,

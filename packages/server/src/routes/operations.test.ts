@@ -20,6 +20,10 @@ describe("operations and keys", () => {
     await h.call("POST", "/v1/executions", { body: { runtime: "python", code: "exit 2" } });
     await h.call("POST", "/v1/executions", { body: { runtime: "python", code: "", limits: { cpus: 99 } } });
     await h.call("POST", "/v1/executions", { key: undefined, body: {} });
+    await h.call("POST", "/v1/executions", { body: { runtime: "cobol", code: "" } });
+    await h
+      .call("POST", "/v1/executions/stream", { body: { runtime: "cobol", code: "" } })
+      .then((r) => r.text());
     const response = await h.call("GET", "/metrics");
     expect(response.status).toBe(200);
     expect(response.headers.get("content-type")).toMatch(/^text\/plain; version=0\.0\.4/);
@@ -29,6 +33,9 @@ describe("operations and keys", () => {
     expect(text).toContain('isol8_execution_duration_seconds_count{runtime="python"} 2');
     expect(text).toContain('isol8_rejections_total{reason="policy"} 1');
     expect(text).toContain('isol8_rejections_total{reason="unauthorized"} 1');
+    // The engine's own refusals, answered as JSON or as a stream's error event, each counted once.
+    expect(text).toContain('isol8_rejections_total{reason="invalid"} 2');
+    expect(text).not.toContain('runtime="cobol"');
     expect(text).toContain('isol8_sandbox_pool_total{result="hit"} 2');
     expect(text).toContain("isol8_queue_depth 0");
   });

@@ -1,6 +1,7 @@
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import type { ServerContext, ServerEnv } from "../context.js";
 import { acquireSlot } from "../load/guarded-run.js";
+import { rejectionReason } from "../metrics.js";
 import { sessionExecutionFromWire, sessionOptionsFromWire } from "../policy/apply-policy.js";
 import {
   bearerSecurity,
@@ -164,6 +165,10 @@ export function registerSessionRoutes(app: OpenAPIHono<ServerEnv>, context: Serv
       onCancel: () => controller.abort(),
       onEnd: (outcome) => slot.finish(outcome),
       logError: context.logError,
+      countRejection: (error) => {
+        const reason = rejectionReason(error);
+        if (reason) context.metrics.rejected(reason);
+      },
     });
   });
 

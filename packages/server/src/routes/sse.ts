@@ -12,6 +12,8 @@ export interface SseOptions {
     outcome: { result: Extract<ExecutionEvent, { type: "result" }>["result"] } | { error: unknown },
   ) => void;
   logError: (error: unknown) => void;
+  /** Counts an error that refused the request (the stream's errors never reach the app's error handler). */
+  countRejection: (error: unknown) => void;
 }
 
 const encoder = new TextEncoder();
@@ -59,6 +61,7 @@ export function sseResponse(events: AsyncIterable<ExecutionEvent>, options: SseO
           outcome = { error };
           const { body: errorBody } = toErrorResponse(error);
           if (errorBody.error.code === "INTERNAL") options.logError(error);
+          options.countRejection(error);
           id += 1;
           send(sseFrame(id, "error", errorBody));
         } finally {
