@@ -162,6 +162,45 @@ describe("sessions", () => {
     await restarted.close();
   });
 
+  it("takes an id of the client's choosing: created once (201), then returned as it is (200)", async () => {
+    const first = await h.call("POST", "/v1/sessions", { body: { id: "notebook-1", runtime: "python" } });
+    expect(first.status).toBe(201);
+    expect(await json(first)).toMatchObject({ id: "notebook-1" });
+    await h.call("PUT", "/v1/sessions/notebook-1/files", {
+      body: { files: [{ path: "a", content: b64("kept") }] },
+    });
+    const again = await h.call("POST", "/v1/sessions", { body: { id: "notebook-1", runtime: "python" } });
+    expect(again.status).toBe(200);
+    const run = await h.call("POST", "/v1/sessions/notebook-1/executions", { body: { code: "cat a" } });
+    expect(await json(run)).toMatchObject({ stdout: "kept" });
+    const other = await h.call("POST", "/v1/sessions", { body: { id: "notebook-1", runtime: "node" } });
+    expect(other.status).toBe(400);
+    expect(await json(other)).toMatchObject({
+      error: { code: "INVALID_INPUT", message: expect.stringContaining("runs python") },
+    });
+  });
+
+  it("keeps the same chosen id apart per tenant", async () => {
+    await h.call("POST", "/v1/sessions", { body: { id: "work", runtime: "python" } });
+    const globex = await h.call("POST", "/v1/sessions", {
+      key: h.keys.globex,
+      body: { id: "work", runtime: "node" },
+    });
+    expect(globex.status).toBe(201);
+    expect((await h.engine.listSessions()).map((session) => session.name).sort()).toEqual([
+      "srv.acme.work",
+      "srv.globex.work",
+    ]);
+  });
+
+  it("refuses a chosen id that could not name an engine session", async () => {
+    for (const id of ["a.b", "-x", "x".repeat(27)]) {
+      const response = await h.call("POST", "/v1/sessions", { body: { id, runtime: "python" } });
+      expect(response.status, id).toBe(400);
+      expect(await json(response)).toMatchObject({ error: { field: "id" } });
+    }
+  });
+
   it("refuses a runtime that is not the session's", async () => {
     const id = await create();
     const response = await h.call("POST", `/v1/sessions/${id}/executions`, {

@@ -37,9 +37,13 @@ const createSession = createRoute({
   ...base,
   method: "post",
   path: "/v1/sessions",
-  summary: "Start a session: one sandbox kept across executions",
+  summary: "Start a session (one sandbox kept across executions), or return the running one of the given id",
   request: { body: jsonBody(createSessionRequestSchema) },
-  responses: { 201: jsonResponse("The session", sessionSchema), ...commonErrorResponses },
+  responses: {
+    200: jsonResponse("The running session of that id", sessionSchema),
+    201: jsonResponse("A new session", sessionSchema),
+    ...commonErrorResponses,
+  },
 });
 const listSessions = createRoute({
   ...base,
@@ -116,10 +120,12 @@ export function registerSessionRoutes(app: OpenAPIHono<ServerEnv>, context: Serv
   app.openapi(createSession, async (c) => {
     const caller = c.get("caller");
     const policy = tenantPolicy(caller.tenant);
-    const options = sessionOptionsFromWire(policy, c.req.valid("json"));
+    const body = c.req.valid("json");
+    const options = sessionOptionsFromWire(policy, body);
     const max = Math.min(policy.maxSessions, caller.quota.maxSessions ?? Number.POSITIVE_INFINITY);
-    const created = await sessions.create(caller.tenant, options, max);
-    return c.json(sessionToWire(created.id, created.info), 201);
+    const opened = await sessions.create(caller.tenant, options, max, body.id);
+    const wire = sessionToWire(opened.id, opened.info);
+    return opened.created ? c.json(wire, 201) : c.json(wire, 200);
   });
 
   app.openapi(listSessions, async (c) => {

@@ -7,8 +7,12 @@ import {
   type SessionOptions,
 } from "@isol8/core";
 
-/** Public session ids: unguessable, and free of dots so that engine names split unambiguously. */
-const SESSION_ID = /^ses_[A-Za-z0-9_-]{16}$/;
+/**
+ * Public session ids: generated (`ses_` and 16 random base64url characters) or chosen by the client, so that a
+ * client can come back to "its" session by name. No dots, so engine names split unambiguously, and short enough
+ * that `srv.<tenant>.<id>` stays within the engine's 63 characters.
+ */
+export const SESSION_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,25}$/;
 
 /** Every engine session this server makes is named `srv.<tenant>.<id>`; tenants and ids contain no dot. */
 const PREFIX = "srv";
@@ -18,13 +22,22 @@ export interface TenantSession {
   info: SessionInfo;
 }
 
+export interface OpenedSession extends TenantSession {
+  /** False when a session of that id already ran and was returned as it is. */
+  created: boolean;
+}
+
 /**
  * Maps a tenant's public session ids to engine sessions. The engine's list is the truth (sessions outlive a
  * server restart, and idle ones end on the engine's side); the server only keeps the handles it opened. An id
  * that is malformed, unknown, ended or another tenant's is NOT_FOUND, all alike, so ids cannot be probed.
  */
 export interface SessionDirectory {
-  create(tenant: string, options: SessionOptions, maxSessions: number): Promise<TenantSession>;
+  /**
+   * Starts a session, or with `id` returns the tenant's running session of that id (which must have the same
+   * runtime) and starts one only when there is none.
+   */
+  create(tenant: string, options: SessionOptions, maxSessions: number, id?: string): Promise<OpenedSession>;
   list(tenant: string): Promise<TenantSession[]>;
   /** The live session for this tenant's id. */
   open(tenant: string, id: string): Promise<{ session: Session; info: SessionInfo }>;
@@ -61,8 +74,24 @@ export function createSessionDirectory(engine: SandboxEngine): SessionDirectory 
     return info;
   }
 
-  async function createNow(tenant: string, options: SessionOptions, maxSessions: number) {
+  async function createNow(
+    tenant: string,
+    options: SessionOptions,
+    maxSessions: number,
+    wanted: string | undefined,
+  ): Promise<OpenedSession> {
     const running = (await ofTenant(tenant)).filter((session) => session.info.state === "running");
+    const existing = running.find((session) => session.id === wanted);
+    if (existing) {
+      if (existing.info.runtime !== options.runtime) {
+        throw new Isol8Error(
+          "INVALID_INPUT",
+          `session "${existing.id}" runs ${existing.info.runtime}, not ${options.runtime}`,
+          { hint: "Use another session id, or delete this session first." },
+        );
+      }
+      return { ...existing, created: false };
+    }
     if (running.length >= maxSessions) {
       throw new Isol8Error(
         "POLICY_DENIED",
@@ -72,7 +101,7 @@ export function createSessionDirectory(engine: SandboxEngine): SessionDirectory 
         },
       );
     }
-    const id = `ses_${randomBytes(12).toString("base64url")}`;
+    const id = wanted ?? `ses_${randomBytes(12).toString("base64url")}`;
     const name = engineName(tenant, id);
     const session = await engine.session(name, options);
     handles.set(name, session);
@@ -80,14 +109,20 @@ export function createSessionDirectory(engine: SandboxEngine): SessionDirectory 
     const info = (await engine.listSessions()).find((candidate) => candidate.name === name);
     return {
       id,
+      created: true,
       info: info ?? { name, id: name, runtime: session.runtime, state: "running", createdAt: new Date() },
     };
   }
 
   return {
-    async create(tenant, options, maxSessions) {
+    async create(tenant, options, maxSessions, id) {
+      if (id !== undefined && !SESSION_ID.test(id)) {
+        throw new Isol8Error("INVALID_INPUT", `session id "${id}" is not valid`, {
+          hint: "1-26 letters, digits, '-' or '_', starting with a letter or digit.",
+        });
+      }
       const previous = creating.get(tenant) ?? Promise.resolve();
-      const next = previous.catch(() => undefined).then(() => createNow(tenant, options, maxSessions));
+      const next = previous.catch(() => undefined).then(() => createNow(tenant, options, maxSessions, id));
       creating.set(tenant, next);
       try {
         return await next;

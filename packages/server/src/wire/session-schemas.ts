@@ -6,6 +6,15 @@ const positiveInt = z.number().int().positive();
 
 export const createSessionRequestSchema = z
   .strictObject({
+    id: z
+      .string()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,25}$/, "must be 1-26 letters, digits, '-' or '_'")
+      .optional()
+      .openapi({
+        description:
+          "An id of the client's choosing: the running session of that id is returned if there is one",
+        example: "notebook-1",
+      }),
     runtime: z.string().min(1).openapi({ example: "python" }),
     limits: z
       .strictObject({
