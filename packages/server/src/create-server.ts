@@ -59,13 +59,9 @@ export interface Isol8Server {
   close(options?: CloseOptions): Promise<void>;
 }
 
-function isServerPolicy(policy: ServerPolicyInput | ServerPolicy): policy is ServerPolicy {
-  return typeof (policy as Partial<ServerPolicy>).forTenant === "function";
-}
-
 export function createServer(options: CreateServerOptions): Isol8Server {
   const policy =
-    options.policy && isServerPolicy(options.policy) ? options.policy : createServerPolicy(options.policy);
+    options.policy && "forTenant" in options.policy ? options.policy : createServerPolicy(options.policy);
   const scheduler = createScheduler({
     maxConcurrent: policy.maxConcurrentExecutions,
     maxQueued: policy.maxQueuedExecutions,
@@ -124,6 +120,8 @@ export function createServer(options: CreateServerOptions): Isol8Server {
       const closed = server
         ? new Promise<void>((resolve) => server?.close(() => resolve()))
         : Promise.resolve();
+      // Idle keep-alive connections would hold close() open; busy ones are ended after the drain below.
+      if (server && "closeIdleConnections" in server) server.closeIdleConnections();
       const deadline = Date.now() + (closeOptions.deadlineMs ?? 30_000);
       while (scheduler.running > 0 && Date.now() < deadline) {
         await new Promise((resolve) => setTimeout(resolve, 50));
