@@ -42,6 +42,39 @@ describe("load", () => {
     expect(metrics).toContain('isol8_executions_total{runtime="python",outcome="ok"} 5');
   });
 
+  it("serves 200 requests at concurrency 8 over loopback: none lost, none left running, no 429 within the bound", async () => {
+    h = await createHarness({
+      policy: {
+        maxConcurrentExecutions: 4,
+        maxQueuedExecutions: 4,
+        tenantDefaults: { maxConcurrentExecutions: 4, maxQueuedExecutions: 4 },
+      },
+    });
+    const { url } = await h.server.listen();
+    const statuses: number[] = [];
+    let next = 0;
+    const worker = async () => {
+      while (next < 200) {
+        const index = next++;
+        const response = await fetch(`${url}/v1/executions`, {
+          method: "POST",
+          headers: { Authorization: `Bearer ${h.keys.acme}`, "Content-Type": "application/json" },
+          body: JSON.stringify({ runtime: "python", code: `sleep 2\nprint ${index}` }),
+        });
+        const body = (await response.json()) as { stdout?: string };
+        if (response.status === 200) expect(body.stdout).toBe(`${index}\n`);
+        statuses.push(response.status);
+      }
+    };
+    await Promise.all(Array.from({ length: 8 }, worker));
+    expect(statuses).toHaveLength(200);
+    expect(statuses.every((status) => status === 200)).toBe(true);
+    expect(h.engine.active).toBe(0);
+    const metrics = await h.server.metrics.registry.metrics();
+    expect(metrics).toContain('isol8_executions_total{runtime="python",outcome="ok"} 200');
+    expect(metrics).toContain("isol8_executions_running 0");
+  });
+
   it("holds each tenant to its own share of the queue", async () => {
     h = await createHarness({
       policy: { tenantDefaults: { maxConcurrentExecutions: 1, maxQueuedExecutions: 1 } },
