@@ -162,8 +162,17 @@ describe("remote engine: sessions", () => {
   });
 
   it("creates a named session, keeps its files, finds it again by name, and stops it", async () => {
-    const session = await remote.session("work", { runtime: "python", idleTimeoutMs: 60_000 });
+    const session = await remote.session("work", {
+      runtime: "python",
+      idleTimeoutMs: 60_000,
+      // Per-run limits mean nothing to a session's sandbox; they are left out rather than refused.
+      limits: { memoryBytes: 256 * 1024 * 1024, timeoutMs: 5000 },
+    });
     expect(session).toMatchObject({ name: "work", runtime: "python" });
+    expect(h.engine.sessionOptions.get("srv.acme.work")).toMatchObject({
+      limits: { memoryBytes: 256 * 1024 * 1024 },
+      idleTimeoutMs: 60_000,
+    });
     await session.writeFiles([{ path: "notes.txt", content: enc("remember") }]);
     expect((await session.execute({ code: "cat notes.txt\nwrite out.txt done" })).stdout).toBe("remember");
     const [read, missing] = await session.readFiles(["out.txt", "nope"]);

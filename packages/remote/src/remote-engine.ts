@@ -1,5 +1,6 @@
 import {
   isIsol8Error,
+  type LimitsInput,
   type RuntimeInfo,
   type SandboxEngine,
   type Session,
@@ -18,6 +19,16 @@ export interface RemoteEngineOptions {
   apiKey: string;
   /** The fetch to use (a proxy-aware one, a test double). @default globalThis.fetch */
   fetch?: typeof fetch;
+}
+
+/** A session's sandbox limits; per-run ones (timeout, output) come with each execution, as the contract says. */
+function sandboxLimits(limits: LimitsInput): Record<string, number> {
+  const picked: Record<string, number> = {};
+  for (const field of ["memoryBytes", "cpus", "pids", "sandboxBytes", "tmpBytes"] as const) {
+    const value = limits[field];
+    if (value !== undefined) picked[field] = value;
+  }
+  return picked;
 }
 
 const sessionListSchema = z.object({ sessions: z.array(sessionSchema) });
@@ -57,7 +68,7 @@ export function createRemoteEngine(options: RemoteEngineOptions): SandboxEngine 
     },
     async session(name, sessionOptions): Promise<Session> {
       const body: Record<string, unknown> = { id: name, runtime: sessionOptions.runtime };
-      if (sessionOptions.limits !== undefined) body.limits = sessionOptions.limits;
+      if (sessionOptions.limits !== undefined) body.limits = sandboxLimits(sessionOptions.limits);
       if (sessionOptions.idleTimeoutMs !== undefined) body.idleTimeoutMs = sessionOptions.idleTimeoutMs;
       const created = await http.json("POST", "/v1/sessions", sessionSchema, { body });
       return createRemoteSession(http, created.id, created.runtime);

@@ -11,7 +11,14 @@ describe("operations and keys", () => {
     h = await createHarness();
     expect((await h.call("GET", "/readyz")).status).toBe(200);
     h.engine.available = false;
-    expect((await h.call("GET", "/readyz")).status).toBe(503);
+    const down = await h.call("GET", "/readyz");
+    expect(down.status).toBe(503);
+    expect(await json(down)).toMatchObject({ error: { message: "not ready: the engine does not answer" } });
+    h.engine.available = true;
+    await h.keyStore.close();
+    expect(await json(await h.call("GET", "/readyz", { key: h.adminKey }))).toMatchObject({
+      error: { message: "not ready: the key store does not answer" },
+    });
   });
 
   it("/metrics serves Prometheus text: executions by runtime and outcome, durations, queue, rejections, pool", async () => {

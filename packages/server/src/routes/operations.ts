@@ -60,12 +60,24 @@ export function registerOperationRoutes(app: OpenAPIHono<ServerEnv>, context: Se
   app.openapi(healthz, (c) => c.json({ status: "ok" as const }, 200));
 
   app.openapi(readyz, async (c) => {
-    try {
-      await Promise.all([context.engine.ping(), context.keyStore.ping()]);
-    } catch (error) {
-      throw new Isol8Error("ENGINE_UNAVAILABLE", "not ready: the engine or the key store does not answer", {
-        cause: error,
-      });
+    const [engine, keys] = await Promise.allSettled([context.engine.ping(), context.keyStore.ping()]);
+    if (engine.status === "rejected" || keys.status === "rejected") {
+      const failing = [
+        engine.status === "rejected" ? "the engine" : "",
+        keys.status === "rejected" ? "the key store" : "",
+      ];
+      throw new Isol8Error(
+        "ENGINE_UNAVAILABLE",
+        `not ready: ${failing.filter(Boolean).join(" and ")} does not answer`,
+        {
+          cause:
+            engine.status === "rejected"
+              ? engine.reason
+              : keys.status === "rejected"
+                ? keys.reason
+                : undefined,
+        },
+      );
     }
     return c.json({ status: "ok" as const }, 200);
   });
