@@ -60,24 +60,17 @@ export function registerOperationRoutes(app: OpenAPIHono<ServerEnv>, context: Se
   app.openapi(healthz, (c) => c.json({ status: "ok" as const }, 200));
 
   app.openapi(readyz, async (c) => {
-    const [engine, keys] = await Promise.allSettled([context.engine.ping(), context.keyStore.ping()]);
-    if (engine.status === "rejected" || keys.status === "rejected") {
-      const failing = [
-        engine.status === "rejected" ? "the engine" : "",
-        keys.status === "rejected" ? "the key store" : "",
-      ];
-      throw new Isol8Error(
-        "ENGINE_UNAVAILABLE",
-        `not ready: ${failing.filter(Boolean).join(" and ")} does not answer`,
-        {
-          cause:
-            engine.status === "rejected"
-              ? engine.reason
-              : keys.status === "rejected"
-                ? keys.reason
-                : undefined,
-        },
-      );
+    const checks = await Promise.allSettled([context.engine.ping(), context.keyStore.ping()]);
+    const failing = checks.flatMap((check, index) =>
+      check.status === "rejected"
+        ? [{ part: index === 0 ? "the engine" : "the key store", cause: check.reason }]
+        : [],
+    );
+    if (failing.length > 0) {
+      const parts = failing.map((failure) => failure.part).join(" and ");
+      throw new Isol8Error("ENGINE_UNAVAILABLE", `not ready: ${parts} does not answer`, {
+        cause: failing[0]?.cause,
+      });
     }
     return c.json({ status: "ok" as const }, 200);
   });
