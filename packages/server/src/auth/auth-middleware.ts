@@ -1,11 +1,12 @@
 import { Isol8Error } from "@isol8/core";
 import type { MiddlewareHandler } from "hono";
 import type { Caller, ServerEnv } from "../context.js";
+import { RESERVED_TENANT } from "../keys/key-schema.js";
 import type { KeyStore } from "../keys/key-store.js";
-import { apiKeyDigest, bearerToken, digestMatches } from "./api-key.js";
+import { apiKeyDigest, bearerToken, digestMatches, looksLikeApiKey } from "./api-key.js";
 
-/** The tenant the admin key acts as when it runs code itself. */
-export const ADMIN_TENANT = "admin";
+/** The tenant the admin key acts as when it runs code itself; no other key may belong to it. */
+export const ADMIN_TENANT = RESERVED_TENANT;
 
 /**
  * Requires `Authorization: Bearer <key>`: the admin key (compared in constant time with its digest, which is all
@@ -16,6 +17,16 @@ export function authMiddleware(
   keyStore: KeyStore,
   adminKey: string | undefined,
 ): MiddlewareHandler<ServerEnv> {
+  if (adminKey !== undefined && !looksLikeApiKey(adminKey)) {
+    // A short or guessable admin key would undo everything else here.
+    throw new Isol8Error(
+      "CONFIG_INVALID",
+      "the admin key must be an isol8 key: isol8_ and 43 base64url characters",
+      {
+        hint: "Make one with generateApiKey() from @isol8/server.",
+      },
+    );
+  }
   const adminDigest = adminKey === undefined ? undefined : apiKeyDigest(adminKey);
   return async (c, next) => {
     const token = bearerToken(c.req.header("Authorization"));

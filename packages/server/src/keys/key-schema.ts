@@ -38,6 +38,9 @@ export interface KeyRow {
 /** Tenant names become part of engine session names, so they keep to the characters those allow, and no dot. */
 export const TENANT_PATTERN = /^[a-z0-9][a-z0-9_-]{0,31}$/;
 
+/** The tenant the admin key acts as when it runs code itself. */
+export const RESERVED_TENANT = "admin";
+
 export const keyQuotaSchema = z.strictObject({
   maxConcurrentExecutions: z.number().int().positive().optional(),
   maxSessions: z.number().int().nonnegative().optional(),
@@ -45,7 +48,11 @@ export const keyQuotaSchema = z.strictObject({
 
 const createKeyInputSchema = z.strictObject({
   name: z.string().trim().min(1).max(200),
-  tenant: z.string().regex(TENANT_PATTERN, "must be 1-32 lowercase letters, digits, '-' or '_'"),
+  tenant: z
+    .string()
+    .regex(TENANT_PATTERN, "must be 1-32 lowercase letters, digits, '-' or '_'")
+    // The admin key runs code as this tenant; a key of the same tenant would share its sessions.
+    .refine((tenant) => tenant !== RESERVED_TENANT, `"${RESERVED_TENANT}" is reserved for the admin key`),
   expiresAt: z.date().optional(),
   quota: keyQuotaSchema.default({}),
 });

@@ -79,6 +79,13 @@ describe("auth", () => {
     expect((await h.call("POST", "/v1/executions", { key: h.adminKey, body: run })).status).toBe(200);
   });
 
+  it("refuses to start with an admin key that is not an isol8 key", async () => {
+    const { createServer } = await import("../create-server.js");
+    expect(() => createServer({ engine: h.engine, keyStore: h.keyStore, adminKey: "admin" })).toThrow(
+      /admin key must be an isol8 key/,
+    );
+  });
+
   it("serves the OpenAPI document without a key", async () => {
     const response = await h.call("GET", "/openapi.json", { key: undefined });
     expect(response.status).toBe(200);

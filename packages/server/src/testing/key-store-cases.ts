@@ -88,6 +88,10 @@ export function defineKeyStoreCases(name: string, create: () => Promise<KeyStore
         code: "INVALID_INPUT",
         message: expect.stringContaining("tenant"),
       });
+      await expect(fixture.store.create({ name: "x", tenant: "admin" })).rejects.toMatchObject({
+        code: "INVALID_INPUT",
+        message: expect.stringContaining("reserved for the admin key"),
+      });
       await expect(fixture.store.create({ name: " ", tenant: "acme" })).rejects.toMatchObject({
         code: "INVALID_INPUT",
       });
