@@ -132,7 +132,7 @@ export function createServer(options: CreateServerOptions): Isol8Server {
       while (scheduler.running > 0 && Date.now() < grace) {
         await new Promise((resolve) => setTimeout(resolve, 20));
       }
-      await context.sessions.stopCreated();
+      await context.sessions.release();
       if (server && "closeAllConnections" in server) server.closeAllConnections();
       await closed;
       server = undefined;

@@ -160,6 +160,9 @@ describe("sessions", () => {
     expect(response.status).toBe(200);
     expect(await json(response)).toMatchObject({ stdout: "again\n" });
     await restarted.close();
+    // Not its session to stop: the new server only let go of its handle.
+    expect(h.engine.detached).toBe(1);
+    expect((await h.engine.listSessions()).map((session) => session.name)).toEqual([`srv.acme.${id}`]);
   });
 
   it("takes an id of the client's choosing: created once (201), then returned as it is (200)", async () => {

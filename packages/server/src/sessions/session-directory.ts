@@ -42,8 +42,11 @@ export interface SessionDirectory {
   /** The live session for this tenant's id. */
   open(tenant: string, id: string): Promise<{ session: Session; info: SessionInfo }>;
   stop(tenant: string, id: string): Promise<void>;
-  /** Stops every session this server process created (shutdown). */
-  stopCreated(): Promise<void>;
+  /**
+   * Shutdown: stops every session this server process created, and lets go of the ones it only reattached to
+   * (a previous process's), which live on until they idle out.
+   */
+  release(): Promise<void>;
 }
 
 export function createSessionDirectory(engine: SandboxEngine): SessionDirectory {
@@ -149,8 +152,9 @@ export function createSessionDirectory(engine: SandboxEngine): SessionDirectory 
       created.delete(name);
       if (!(await engine.stopSession(name))) throw notFound();
     },
-    async stopCreated() {
+    async release() {
       const names = [...created];
+      for (const [name, session] of handles) if (!created.has(name)) session.detach();
       created.clear();
       handles.clear();
       await Promise.allSettled(names.map((name) => engine.stopSession(name)));

@@ -28,6 +28,8 @@ export interface FakeEngine extends SandboxEngine {
   aborted: number;
   /** Engine calls running right now. */
   active: number;
+  /** Session handles let go of with detach(). */
+  detached: number;
   /** When false, ping rejects with ENGINE_UNAVAILABLE. */
   available: boolean;
 }
@@ -202,7 +204,9 @@ export function createFakeEngine(): FakeEngine {
           const content = state.files.get(path);
           return content ? { path, content } : { path, error: "no such file" };
         }),
-      detach: () => undefined,
+      detach: () => {
+        engine.detached += 1;
+      },
       stop: async () => {
         sessions.delete(name);
       },
@@ -214,6 +218,7 @@ export function createFakeEngine(): FakeEngine {
     sessionOptions: new Map(),
     aborted: 0,
     active: 0,
+    detached: 0,
     available: true,
     execute: async (request, options = {}) => run(parse(request), new Map(), options),
     executeStream: (request, options = {}) => stream((all) => run(parse(request), new Map(), all), options),
