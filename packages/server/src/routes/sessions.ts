@@ -1,6 +1,6 @@
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import type { ServerContext, ServerEnv } from "../context.js";
-import { acquireSlot } from "../load/guarded-run.js";
+import { acquireSlot } from "../load/execution-slot.js";
 import { rejectionReason } from "../metrics.js";
 import { sessionExecutionFromWire, sessionOptionsFromWire } from "../policy/apply-policy.js";
 import {
