@@ -29,11 +29,19 @@ export interface HttpClient {
   send(method: string, path: string, options?: RequestOptions): Promise<void>;
   /** A streamed execution's events; the `error` event rejects with the server's Isol8Error. */
   stream(path: string, options: RequestOptions): AsyncGenerator<ExecutionEvent>;
+  /** Aborts every request still open (the server then removes their sandboxes). */
+  close(): void;
 }
 
 export function createHttpClient(options: HttpClientOptions): HttpClient {
   const base = options.url.replace(/\/+$/, "");
   const server = base;
+  const closing = new AbortController();
+  // Every request also obeys close(), so closing the engine cancels what still runs.
+  const linked = (request: RequestOptions): RequestOptions => ({
+    ...request,
+    signal: request.signal ? AbortSignal.any([request.signal, closing.signal]) : closing.signal,
+  });
 
   async function call(
     method: string,
@@ -80,7 +88,8 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
 
   return {
     server,
-    json(method, path, schema, request = {}) {
+    json(method, path, schema, options = {}) {
+      const request = linked(options);
       return guard(request.signal, async () => {
         const response = await call(method, path, request, "application/json");
         if (!response.ok) return failure(response);
@@ -96,14 +105,16 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         return parsed.data;
       });
     },
-    send(method, path, request = {}) {
+    send(method, path, options = {}) {
+      const request = linked(options);
       return guard(request.signal, async () => {
         const response = await call(method, path, request, "application/json");
         if (!response.ok) return failure(response);
         await response.body?.cancel();
       });
     },
-    async *stream(path, request) {
+    async *stream(path, options) {
+      const request = linked(options);
       const response = await call("POST", path, request, "text/event-stream");
       if (!response.ok) await failure(response);
       if (!response.body) throw errorFromBody(server, 502, undefined);
@@ -123,6 +134,9 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       throw errorFromBody(server, 502, {
         error: { code: "SANDBOX_FAILED", message: "the event stream ended without a result" },
       });
+    },
+    close() {
+      closing.abort();
     },
   };
 }

@@ -107,6 +107,14 @@ describe("remote engine: executions", () => {
     await waitFor(() => h.engine.aborted === 2, "the server's abort of the stream");
   });
 
+  it("close() cancels what still runs", async () => {
+    const pending = remote.execute({ runtime: "python", code: "sleep 30000" });
+    await waitFor(() => h.engine.active === 1, "the run");
+    await remote.close();
+    await expect(pending).rejects.toMatchObject({ code: "CANCELLED" });
+    await waitFor(() => h.engine.aborted === 1, "the server's abort");
+  });
+
   it("refuses, before sending, what a server never does: persist, a foreign image, live input", async () => {
     await expect(remote.execute({ runtime: "python", code: "", persist: true })).rejects.toMatchObject({
       code: "INVALID_INPUT",

@@ -93,7 +93,8 @@ export function createRemoteEngine(options: RemoteEngineOptions): SandboxEngine 
       await http.json("GET", "/readyz", z.object({ status: z.literal("ok") }));
     },
     async close() {
-      // Requests hold nothing between them; sessions stay on the server until they are stopped or idle out.
+      // Sessions stay on the server until they are stopped or idle out; only open requests end here.
+      http.close();
     },
   };
   return engine;
