@@ -10,6 +10,8 @@ const alias = {
   "@isol8/docker": src("./packages/docker/src/index.ts"),
   "@isol8/cli": src("./packages/cli/src/index.ts"),
   "@isol8/conformance": src("./packages/conformance/src/index.ts"),
+  "@isol8/server": src("./packages/server/src/index.ts"),
+  "@isol8/remote": src("./packages/remote/src/index.ts"),
   "@isol8/runtime-python": src("./packages/runtimes/python/src/index.ts"),
   "@isol8/runtime-node": src("./packages/runtimes/node/src/index.ts"),
   "@isol8/runtime-bun": src("./packages/runtimes/bun/src/index.ts"),

@@ -8,6 +8,7 @@ source tooling/env.sh
 bash tooling/ensure-pnpm.sh
 pnpm install --frozen-lockfile --silent
 bash tooling/ensure-docker.sh
+bash tooling/ensure-postgres.sh
 bash tooling/ensure-os-image.sh
 
 echo "== typecheck"; pnpm --silent typecheck

@@ -25,6 +25,12 @@ const EXPECTED = {
   SANDBOX_FAILED: 125,
   INTERNAL: 125,
   CANCELLED: 130,
+  UNAUTHORIZED: 2,
+  FORBIDDEN: 2,
+  NOT_FOUND: 2,
+  POLICY_DENIED: 2,
+  PAYLOAD_TOO_LARGE: 2,
+  BUSY: 125,
 } satisfies Record<Isol8ErrorCode, number>;
 
 describe("exit codes", () => {

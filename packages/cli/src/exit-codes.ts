@@ -38,6 +38,14 @@ const BY_CODE: Record<Isol8ErrorCode, number> = {
   SANDBOX_FAILED: EXIT.engine,
   INTERNAL: EXIT.engine,
   CANCELLED: EXIT.cancelled,
+  // A server's answers (isol8 run --host): a bad key, a foreign session or a request above policy is the user's
+  // to fix; a full queue is the service's state, like an engine that does not answer.
+  UNAUTHORIZED: EXIT.usage,
+  FORBIDDEN: EXIT.usage,
+  NOT_FOUND: EXIT.usage,
+  POLICY_DENIED: EXIT.usage,
+  PAYLOAD_TOO_LARGE: EXIT.usage,
+  BUSY: EXIT.engine,
 };
 
 export function exitCodeFor(code: Isol8ErrorCode): number {

@@ -33,6 +33,18 @@ export type Isol8ErrorCode =
   | "SANDBOX_FAILED"
   /** The caller aborted (Ctrl-C, AbortSignal). */
   | "CANCELLED"
+  /** A server refused the API key: missing, unknown, revoked or expired. */
+  | "UNAUTHORIZED"
+  /** The API key is valid but may not do this (only the admin key manages keys). */
+  | "FORBIDDEN"
+  /** A server has no such session (or it belongs to another tenant: the two answer alike). */
+  | "NOT_FOUND"
+  /** The request asks for more than the server's policy allows its tenant (a limit, a network mode, an image). */
+  | "POLICY_DENIED"
+  /** The server's queue (or the tenant's share of it) is full; retry later. */
+  | "BUSY"
+  /** The request body is larger than the server accepts. */
+  | "PAYLOAD_TOO_LARGE"
   /** A bug in isol8. */
   | "INTERNAL";
 
