@@ -15,6 +15,7 @@ const CODES = {
   IMAGE_BUILD_FAILED: true,
   IMAGE_NOT_ISOL8: true,
   INSTALL_FAILED: true,
+  SETUP_FAILED: true,
   SANDBOX_FAILED: true,
   CANCELLED: true,
   INTERNAL: true,

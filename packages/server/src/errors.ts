@@ -17,6 +17,8 @@ const STATUS_BY_CODE = {
   PAYLOAD_TOO_LARGE: 413,
   // The request was well-formed; the package manager refused it (no such package, registry unreachable).
   INSTALL_FAILED: 422,
+  // The client's own setup command failed: its request, not the server, must change.
+  SETUP_FAILED: 422,
   BUSY: 429,
   // The server's own config or plugins are broken: nothing the client can fix.
   CONFIG_INVALID: 500,
