@@ -56,10 +56,15 @@ const deferRarelyUsedModules = {
  * Runtime plugins are ES modules that the CLI loads with import(). A vm script (bin.cjs runs the bundle as one, for
  * its code cache) has no loader for that: in the bundle, those imports go through the loader bin.cjs passes in.
  */
+/**
+ * Files whose import()s load modules from outside the bundle: runtime plugins, and the server (`isol8 serve`,
+ * `isol8 keys`), which stays out of the bundle because better-sqlite3 is a native module and a run never needs it.
+ */
+const PLUGIN_IMPORTERS = /(core\/src\/config\/load-runtimes|cli\/src\/actions\/(serve|keys))\.ts$/;
 const importPluginsThroughBin = {
   name: "import-plugins-through-bin",
   setup(bundler) {
-    bundler.onLoad({ filter: /core\/src\/config\/load-runtimes\.ts$/ }, async ({ path }) => {
+    bundler.onLoad({ filter: PLUGIN_IMPORTERS }, async ({ path }) => {
       const source = await readFile(path, "utf8");
       if (!source.includes("await import("))
         throw new Error(`${path} no longer imports plugins with import()`);
@@ -77,7 +82,7 @@ await build({
   format: "cjs",
   target: "node20",
   // ssh2's optional native speed-ups (SSH transports only); it falls back to JavaScript without them.
-  external: ["cpu-features", "*.node"],
+  external: ["cpu-features", "*.node", "@isol8/server"],
   banner: {
     js: [
       `const __isol8BundleUrl = require("node:url").pathToFileURL(__filename).href;`,

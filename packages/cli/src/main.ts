@@ -3,7 +3,9 @@ import { hideBin } from "yargs/helpers";
 import { buildCommand } from "./commands/build.js";
 import { cleanupCommand } from "./commands/cleanup.js";
 import { configCommand } from "./commands/config.js";
+import { keysCommand } from "./commands/keys.js";
 import { runCommand } from "./commands/run.js";
+import { serveCommand } from "./commands/serve.js";
 import { sessionsCommand } from "./commands/sessions.js";
 import { type BakeOption, setupCommand } from "./commands/setup.js";
 import { reportError } from "./report-error.js";
@@ -31,8 +33,10 @@ export async function main(argv: string[]): Promise<number> {
       .command(configCommand(setExitCode))
       .command(cleanupCommand(setExitCode))
       .command(sessionsCommand(setExitCode))
+      .command(serveCommand(setExitCode))
+      .command(keysCommand(setExitCode))
       .option("config", { type: "string", describe: "Path of isol8.config.json", global: true })
-      .demandCommand(1, "Name a command: run, setup, build, config, cleanup or sessions.")
+      .demandCommand(1, "Name a command: run, setup, build, config, cleanup, sessions, serve or keys.")
       .strict()
       .version(VERSION)
       .help()
