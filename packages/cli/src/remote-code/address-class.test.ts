@@ -115,18 +115,12 @@ describe("classifyAddress: IPv6", () => {
 });
 
 describe("classifyAddress: not an address", () => {
-  it.each([
-    "",
-    "localhost",
-    "example.com",
-    "1.2.3",
-    "256.1.1.1",
-    "01.2.3.4",
-    "1::2::3",
-    "[::1]",
-  ])("%j is invalid", (text) => {
-    expect(classifyAddress(text)).toBe("invalid");
-  });
+  it.each(["", "localhost", "example.com", "1.2.3", "256.1.1.1", "01.2.3.4", "1::2::3", "[::1]"])(
+    "%j is invalid",
+    (text) => {
+      expect(classifyAddress(text)).toBe("invalid");
+    },
+  );
 
   it("has words for every kind", () => {
     expect(describeAddressKind("private")).toBe("a private address");

@@ -91,7 +91,8 @@ const resolverOf =
   (table: Record<string, string[]>): HostResolver =>
   async (hostname) => {
     const addresses = table[hostname];
-    if (!addresses) throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: "ENOTFOUND" });
+    if (!addresses)
+      throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: "ENOTFOUND" });
     return addresses.map((address): ResolvedAddress => ({ address, family: address.includes(":") ? 6 : 4 }));
   };
 
@@ -143,7 +144,9 @@ describe("fetchUrl: refusals", () => {
     const before = server.connections();
     await expect(fetchUrl(url("/hello.py"), { ...testOptions, allowInsecure: false })).rejects.toMatchObject({
       code: "URL_REFUSED",
-      message: expect.stringMatching(/^Refused http:\/\/127\.0\.0\.1:\d+\/hello\.py: only https URLs are fetched$/),
+      message: expect.stringMatching(
+        /^Refused http:\/\/127\.0\.0\.1:\d+\/hello\.py: only https URLs are fetched$/,
+      ),
       hint: expect.stringContaining("--allow-insecure-url"),
     });
     expect(server.connections()).toBe(before);
@@ -204,7 +207,9 @@ describe("fetchUrl: refusals", () => {
       fetchUrl(target, { ...testOptions, resolver: resolverOf({ "internal.test": addresses }) }),
     ).rejects.toMatchObject({
       code: "URL_REFUSED",
-      message: expect.stringContaining(`Refused https://internal.test/x.py: internal.test resolves to ${words}`),
+      message: expect.stringContaining(
+        `Refused https://internal.test/x.py: internal.test resolves to ${words}`,
+      ),
       hint: expect.stringContaining("only from public addresses"),
     });
     expect(spy).not.toHaveBeenCalled();

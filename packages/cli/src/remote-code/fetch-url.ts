@@ -53,7 +53,12 @@ export async function fetchUrl(url: URL, options: FetchUrlOptions = {}): Promise
           allowLoopback: options.allowLoopbackForTests ?? false,
         }),
         deadline.signal,
-        () => fetchFailed(hop, `timed out after ${formatMs(timeoutMs)} resolving ${hop.url.hostname}`, "Try again."),
+        () =>
+          fetchFailed(
+            hop,
+            `timed out after ${formatMs(timeoutMs)} resolving ${hop.url.hostname}`,
+            "Try again.",
+          ),
       );
       const result = await httpGet(hop, {
         address,
@@ -64,7 +69,11 @@ export async function fetchUrl(url: URL, options: FetchUrlOptions = {}): Promise
       });
       if (result.kind === "body") return { body: result.body, url: hop.url, redirects };
       if (redirects >= maxRedirects) {
-        throw refused(hop, `it redirects more than ${maxRedirects} times`, "Give the URL the redirects end at.");
+        throw refused(
+          hop,
+          `it redirects more than ${maxRedirects} times`,
+          "Give the URL the redirects end at.",
+        );
       }
       hop = { url: redirectTarget(hop, result.location), from: hop.url };
     }

@@ -37,7 +37,12 @@ export async function resolveCheckedAddress(
     literal === 0
       ? await resolver(hostname).catch((cause: unknown) => {
           const code = (cause as NodeJS.ErrnoException).code ?? String(cause);
-          throw fetchFailed(hop, `cannot resolve ${hostname} (${code})`, "Check the host name of the URL.", cause);
+          throw fetchFailed(
+            hop,
+            `cannot resolve ${hostname} (${code})`,
+            "Check the host name of the URL.",
+            cause,
+          );
         })
       : [{ address: hostname, family: literal === 6 ? 6 : 4 }];
   const first = addresses[0];
