@@ -50,7 +50,7 @@ export function runCommand(setExitCode: (code: number) => void): CommandModule<o
         .option("url", {
           type: "string",
           describe:
-            "Fetch the code from this https URL on the host (its path's extension picks the runtime); only public addresses: private, loopback, link-local, CGNAT, multicast and other internal ones are refused after resolution and at every redirect",
+            "Fetch the code from this https URL on the host (its path's extension picks the runtime); only public addresses: private, loopback, link-local, unique-local, CGNAT, multicast and other internal ones are refused after resolution and at every redirect",
         })
         .option("sha256", {
           type: "string",
@@ -200,7 +200,7 @@ export function runCommand(setExitCode: (code: number) => void): CommandModule<o
           "Reach one host, through the egress proxy",
         )
         .example(
-          "$0 run --url https://example.com/hello.py --sha256 <hex>",
+          "$0 run --url https://example.com/hello.py --sha256 HEX",
           "Code fetched over https, pinned to its SHA-256",
         )
         .example(

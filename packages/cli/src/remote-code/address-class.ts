@@ -97,7 +97,7 @@ export function describeAddressKind(kind: AddressKind): string {
     unspecified: "the unspecified address",
     loopback: "a loopback address",
     private: "a private address",
-    "link-local": "a link-local address (cloud metadata services live there)",
+    "link-local": "a link-local address (cloud metadata services answer there)",
     "unique-local": "a unique-local address",
     "site-local": "a site-local address",
     cgnat: "a carrier-grade NAT address",
