@@ -23,6 +23,7 @@ beforeAll(async () => {
     "/hello.py": serve(CODE),
     "/dir/my%20script.py": serve(CODE),
     "/script": serve("echo hi\n"),
+    "/tool.txt": serve("echo hi\n"),
     "/big.py": serve("#".repeat(2048)),
   });
 });
@@ -79,7 +80,8 @@ describe("resolveUrlSource", () => {
       { url: at("/script"), allowInsecureUrl: true, runtime: "bash" },
       context(),
     );
-    expect(source).toMatchObject({ runtime: "bash", fileName: "script" });
+    // Written as the runtime's own file name: bash's plugin runs only .sh files.
+    expect(source).toMatchObject({ runtime: "bash", fileName: undefined, fromFile: true });
     const before = server.connections();
     await expect(
       resolveUrlSource({ url: at("/script"), allowInsecureUrl: true }, context()),

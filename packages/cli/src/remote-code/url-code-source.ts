@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { rootCertificates } from "node:tls";
-import { Isol8Error, parseSize, type RuntimeRegistry } from "@isol8/core";
+import { Isol8Error, parseSize, type RuntimeDefinition, type RuntimeRegistry } from "@isol8/core";
 import type { CodeSource } from "../actions/code-source.js";
 import { DEFAULT_MAX_URL_BYTES, type FetchUrlOptions, fetchUrl } from "./fetch-url.js";
 import { displayUrl } from "./url-errors.js";
@@ -75,11 +75,10 @@ export async function resolveUrlSource(
       { hint: "The content changed since it was pinned, or the pin is wrong; nothing was run." },
     );
   }
-  const fileName = /^[A-Za-z0-9._-]+$/.test(name) ? name : `main${extensionOf(name)}`;
   return {
     runtime,
     code: fetched.body.toString("utf8"),
-    fileName,
+    fileName: sandboxFileName(name, context.runtimes.get(runtime)),
     fromFile: true,
     fetched: {
       url: displayUrl(fetched.url),
@@ -119,6 +118,18 @@ function lastPathSegment(url: URL): string {
   } catch {
     return segment;
   }
+}
+
+/**
+ * The file the code is written to in /sandbox: the URL's name when the runtime runs its extension (and it is a
+ * plain name), else the runtime's own name for code (`main.sh`) — `--runtime bash` for `https://host/install`
+ * must not become a file that bash's plugin does not run.
+ */
+function sandboxFileName(name: string, runtime: RuntimeDefinition): string | undefined {
+  const extension = extensionOf(name).toLowerCase();
+  const runnable = [...runtime.extensions, ...(runtime.alsoRuns ?? [])];
+  if (extension === "" || !runnable.includes(extension)) return undefined;
+  return /^[A-Za-z0-9._-]+$/.test(name) ? name : `main${extension}`;
 }
 
 function extensionOf(name: string): string {
