@@ -5,7 +5,7 @@ import type { ExecutionResult, Isol8ErrorCode } from "@isol8/core";
  * failures use codes a program rarely picks, following `timeout` (124) and `docker run` (125).
  */
 export const EXIT = {
-  /** Bad input: flags, config, names, files. Nothing was created. */
+  /** Bad input: flags, config, names, files, a refused or unreachable --url. Nothing was created. */
   usage: 2,
   /** A setup command failed; the program did not run. */
   setupFailed: 122,
@@ -30,6 +30,8 @@ const BY_CODE: Record<Isol8ErrorCode, number> = {
   PACKAGE_NAME_INVALID: EXIT.usage,
   FILE_NOT_FOUND: EXIT.usage,
   IMAGE_NOT_ISOL8: EXIT.usage,
+  URL_REFUSED: EXIT.usage,
+  URL_FETCH_FAILED: EXIT.usage,
   INSTALL_FAILED: EXIT.installFailed,
   SETUP_FAILED: EXIT.setupFailed,
   ENGINE_UNAVAILABLE: EXIT.engine,

@@ -17,6 +17,14 @@ export type Isol8ErrorCode =
   | "PACKAGE_NAME_INVALID"
   /** A file named by the user does not exist or cannot be read. */
   | "FILE_NOT_FOUND"
+  /**
+   * `run --url`: isol8 refused the URL or what it served — a scheme other than https, an address that is not public
+   * (checked after resolution and at every redirect), too many redirects, a body over the size cap, a `--sha256`
+   * mismatch. Nothing was run.
+   */
+  | "URL_REFUSED"
+  /** `run --url`: the URL could not be fetched — unknown name, connection failed, an HTTP error status, timeout. */
+  | "URL_FETCH_FAILED"
   /** No Docker engine answers. */
   | "ENGINE_UNAVAILABLE"
   /** An image isol8 needs is missing and cannot be built or pulled. */

@@ -16,6 +16,8 @@ const CODES = {
   IMAGE_NOT_ISOL8: true,
   INSTALL_FAILED: true,
   SETUP_FAILED: true,
+  URL_REFUSED: true,
+  URL_FETCH_FAILED: true,
   SANDBOX_FAILED: true,
   CANCELLED: true,
   INTERNAL: true,

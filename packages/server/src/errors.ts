@@ -10,6 +10,9 @@ const STATUS_BY_CODE = {
   PACKAGE_NAME_INVALID: 400,
   FILE_NOT_FOUND: 400,
   IMAGE_NOT_ISOL8: 400,
+  // The server never fetches code from URLs for a client; should an engine answer so, the request was at fault.
+  URL_REFUSED: 400,
+  URL_FETCH_FAILED: 400,
   POLICY_DENIED: 400,
   UNAUTHORIZED: 401,
   FORBIDDEN: 403,

@@ -7,19 +7,47 @@ export interface CodeSource {
   code: string;
   fileName: string | undefined;
   fromFile: boolean;
+  /** With --url: what was fetched, for --verbose. */
+  fetched?: { url: string; bytes: number; sha256: string; redirects: number };
+}
+
+export interface CodeSourceOptions {
+  file?: string | undefined;
+  eval?: string | undefined;
+  runtime?: string | undefined;
+  url?: string | undefined;
+  sha256?: string | undefined;
+  allowInsecureUrl?: boolean | undefined;
+  maxUrlBytes?: string | undefined;
 }
 
 /**
- * Where the code comes from: a file (runtime from its extension unless --runtime), -e CODE, or standard input.
- * Exactly one of them; anything else is a usage error before any container exists.
+ * Where the code comes from: a file (runtime from its extension unless --runtime), -e CODE, --url URL (runtime
+ * from the URL's path), or standard input. Exactly one of them; anything else is a usage error before any
+ * container exists.
  */
 export async function resolveCodeSource(
-  options: { file?: string | undefined; eval?: string | undefined; runtime?: string | undefined },
+  options: CodeSourceOptions,
   runtimes: RuntimeRegistry,
-  stdin: NodeJS.ReadStream = process.stdin,
+  context: { extraCaCertificates: readonly string[]; stdin?: NodeJS.ReadStream } = {
+    extraCaCertificates: [],
+  },
 ): Promise<CodeSource> {
   if (options.file !== undefined && options.eval !== undefined) {
     throw new Isol8Error("INVALID_INPUT", "Give either a file or -e CODE, not both");
+  }
+  if (options.url !== undefined) {
+    if (options.file !== undefined || options.eval !== undefined) {
+      const other = options.file !== undefined ? "a file" : "-e CODE";
+      throw new Isol8Error("INVALID_INPUT", `Give either ${other} or --url URL, not both`);
+    }
+    // Loaded only for --url: the fetcher (node:https, tls) stays out of every other run's start-up.
+    const { resolveUrlSource } = await import("../remote-code/url-code-source.js");
+    return resolveUrlSource({ ...options, url: options.url }, { runtimes, ...context });
+  }
+  const urlOnly = urlOnlyFlag(options);
+  if (urlOnly !== undefined) {
+    throw new Isol8Error("INVALID_INPUT", `${urlOnly} applies only with --url URL`);
   }
   if (options.file !== undefined) {
     const code = await readFile(options.file, "utf8").catch((cause: unknown) => {
@@ -56,14 +84,22 @@ export async function resolveCodeSource(
   );
   if (options.eval !== undefined)
     return { runtime, code: options.eval, fileName: undefined, fromFile: false };
+  const stdin = context.stdin ?? process.stdin;
   if (stdin.isTTY) {
     throw new Isol8Error("INVALID_INPUT", "No code to run", {
-      hint: "Give a file, -e CODE, or pipe code on stdin.",
+      hint: "Give a file, -e CODE, --url URL, or pipe code on stdin.",
     });
   }
   const chunks: Buffer[] = [];
   for await (const chunk of stdin) chunks.push(chunk as Buffer);
   return { runtime, code: Buffer.concat(chunks).toString("utf8"), fileName: undefined, fromFile: false };
+}
+
+function urlOnlyFlag(options: CodeSourceOptions): string | undefined {
+  if (options.sha256 !== undefined) return "--sha256";
+  if (options.maxUrlBytes !== undefined) return "--max-url-bytes";
+  if (options.allowInsecureUrl) return "--allow-insecure-url";
+  return undefined;
 }
 
 function requireRuntime(runtime: string | undefined, runtimes: RuntimeRegistry, what: string): string {

@@ -25,11 +25,19 @@ export async function runAction(args: RunArguments): Promise<number> {
     config: args.config,
     spares: args.spare ?? "as-configured",
   });
-  const source = await resolveCodeSource(args, runtimes);
   const limitFlags = parseLimitFlags(args);
   const env = parseAssignments(args.env, "--env");
   const secrets = parseAssignments(args.secret, "--secret");
   const network = networkPolicyFor(args, loaded.config);
+  // After the flags above: a malformed flag is reported without fetching a --url first.
+  const source = await resolveCodeSource(args, runtimes, {
+    extraCaCertificates: loaded.config.extraCaCertificates,
+  });
+  if (source.fetched && args.verbose && !args.json) {
+    const { url, bytes, sha256, redirects } = source.fetched;
+    const via = redirects > 0 ? ` after ${redirects} redirect${redirects === 1 ? "" : "s"}` : "";
+    process.stderr.write(`[isol8] fetched ${url}${via}: ${bytes} bytes, sha256 ${sha256}\n`);
+  }
   // The packages every run of the runtime needs (the config's, else what `isol8 setup --<runtime>` baked for this
   // project): with them baked, the custom image covers the run and nothing is installed; without, they are
   // installed like --install. An image named with --image is the user's choice: only --install adds to it.

@@ -30,7 +30,8 @@ describe("isol8 run --help and the docs agree on the network options", () => {
     const help = await runHelp();
     const row = doc("cli.md")
       .split("\n")
-      .find((line) => line.startsWith(`| \`${option}`));
+      // The whole option name: "--allow" must not find the row of "--allow-insecure-url".
+      .find((line) => line.startsWith(`| \`${option}\``) || line.startsWith(`| \`${option} `));
     expect(help).toContain(option);
     expect(row).toBeDefined();
     for (const word of words) {

@@ -3,6 +3,10 @@ import type { ArgumentsCamelCase, Argv, CommandModule } from "yargs";
 export interface RunArguments {
   file?: string;
   eval?: string;
+  url?: string;
+  sha256?: string;
+  allowInsecureUrl: boolean;
+  maxUrlBytes?: string;
   runtime?: string;
   stdin?: string;
   env: string[];
@@ -44,6 +48,26 @@ export function runCommand(setExitCode: (code: number) => void): CommandModule<o
       yargs
         .positional("file", { type: "string", describe: "File to run; its extension picks the runtime" })
         .option("eval", { alias: "e", type: "string", describe: "Code to run (instead of a file or stdin)" })
+        .option("url", {
+          type: "string",
+          describe:
+            "Fetch the code from this https URL on the host (its path's extension picks the runtime); only public addresses: private, loopback, link-local, unique-local, CGNAT, multicast and other internal ones are refused after resolution and at every redirect",
+        })
+        .option("sha256", {
+          type: "string",
+          describe:
+            "With --url: the SHA-256 (hex) the content must have; a mismatch is refused before any sandbox starts",
+        })
+        .option("allow-insecure-url", {
+          type: "boolean",
+          default: false,
+          describe: "With --url: also fetch plain http:// URLs (anyone on the way can change the code)",
+        })
+        .option("max-url-bytes", {
+          type: "string",
+          describe:
+            'With --url: the largest file fetched, e.g. "256k", "4m"; larger is refused [default: 1m]',
+        })
         .option("runtime", {
           alias: "r",
           type: "string",
@@ -183,6 +207,10 @@ export function runCommand(setExitCode: (code: number) => void): CommandModule<o
         .example(
           "$0 run fetch.py --net filtered --allow pypi.org",
           "Reach one host, through the egress proxy",
+        )
+        .example(
+          "$0 run --url https://example.com/hello.py --sha256 HEX",
+          "Code fetched over https, pinned to its SHA-256",
         )
         .example(
           "echo 'console.log(1)' | $0 run --runtime node",
