@@ -16,6 +16,8 @@ export interface ConformanceCapabilities {
   oomKilled: boolean;
   /** Run-time package installs (`request.install`) reach the package registries. @default true */
   installs: boolean;
+  /** Live stdin and signals while the program runs (`options.input`). @default true */
+  liveInput: boolean;
 }
 
 export interface ConformanceOptions {
@@ -42,6 +44,7 @@ export function defineEngineConformance(options: ConformanceOptions): void {
     noexecTmp: true,
     oomKilled: true,
     installs: true,
+    liveInput: true,
     ...options.capabilities,
   };
   let engine: SandboxEngine | undefined;
@@ -64,7 +67,7 @@ export function defineEngineConformance(options: ConformanceOptions): void {
     executionCases(context);
     limitCases(context);
     hardeningCases(context);
-    liveInputCases(context);
+    if (capabilities.liveInput) liveInputCases(context);
     sessionCases(context);
     badInputCases(context);
   });

@@ -65,8 +65,11 @@ export const resultSchema = z.object({
     sandboxMs: z.number(),
     installMs: z.number(),
     runMs: z.number(),
+    setupMs: z.number().optional(),
   }),
   image: z.string(),
+  imageId: z.string().optional(),
+  imageMatch: z.enum(["explicit", "exact", "superset", "partial", "runtime", "session"]).optional(),
   installed: z.array(z.string()),
   files: z.array(downloadedFileSchema),
   network: z
@@ -124,7 +127,7 @@ export function resultFromWire(wire: z.infer<typeof resultSchema>): ExecutionRes
 const streamEventSchemas = {
   stdout: z.object({ data: z.string() }),
   stderr: z.object({ data: z.string() }),
-  phase: z.object({ phase: z.enum(["sandbox", "install", "run"]), detail: z.string().optional() }),
+  phase: z.object({ phase: z.enum(["sandbox", "install", "setup", "run"]), detail: z.string().optional() }),
 } as const;
 
 /** An SSE event as an ExecutionEvent; an `error` event becomes the thrown Isol8Error (by the caller). */

@@ -16,15 +16,18 @@ import { readLocalDirectory, writeDownloads } from "./local-files.js";
 import { formatNetworkLog, HOST_NETWORK_WARNING, networkPolicyFor } from "./network-flags.js";
 import { parseAssignments, parseLimitFlags, splitPackageList } from "./parse-flags.js";
 import { endProgressLine } from "./progress.js";
+import { runEngineFor } from "./run-engine.js";
 import { readSetupCommands } from "./setup-commands.js";
 import { defaultPackages, listedPackages, projectDirectory } from "./setup-record.js";
 
 /** `isol8 run`: everything is validated before the engine is touched; the program's exit code becomes ours. */
 export async function runAction(args: RunArguments): Promise<number> {
-  const { loaded, runtimes, engine } = await createCliContext({
+  const context = await createCliContext({
     config: args.config,
     spares: args.spare ?? "as-configured",
   });
+  const { loaded, runtimes } = context;
+  const { engine, close: closeEngine } = runEngineFor(args, context.engine);
   const limitFlags = parseLimitFlags(args);
   const env = parseAssignments(args.env, "--env");
   const secrets = parseAssignments(args.secret, "--secret");
@@ -117,7 +120,7 @@ export async function runAction(args: RunArguments): Promise<number> {
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);
     // Released sandboxes remove themselves; only leaving the next spare is waited for.
-    await engine.close({ waitForRemovals: false });
+    await closeEngine();
   }
 
   if (args.out !== undefined) await writeFile(args.out, result.stdout);

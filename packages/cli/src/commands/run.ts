@@ -34,6 +34,8 @@ export interface RunArguments {
   persist: boolean;
   spare?: boolean;
   session?: string;
+  host?: string;
+  key?: string;
   files?: string;
   download: string[];
   downloadDir?: string;
@@ -173,6 +175,14 @@ export function runCommand(setExitCode: (code: number) => void): CommandModule<o
           type: "boolean",
           default: true,
           describe: "Stream output live (--no-stream prints it when the program ends)",
+        })
+        .option("host", {
+          type: "string",
+          describe: "Run on an isol8 server (`isol8 serve`) at this URL instead of the local Docker engine",
+        })
+        .option("key", {
+          type: "string",
+          describe: "With --host: the API key [default: $ISOL8_API_KEY]",
         })
         .option("session", {
           type: "string",

@@ -43,6 +43,8 @@ export function resultToWire(result: ExecutionResult): WireExecutionResult {
     files: downloadedFilesToWire(result.files),
   };
   if (result.signal !== undefined) wire.signal = result.signal;
+  if (result.imageId !== undefined) wire.imageId = result.imageId;
+  if (result.imageMatch !== undefined) wire.imageMatch = result.imageMatch;
   if (result.network !== undefined) wire.network = result.network.map((entry) => ({ ...entry }));
   return wire;
 }

@@ -45,6 +45,10 @@ const executionFields = {
     .optional(),
   fromFile: z.boolean().optional(),
   install: z.array(z.string()).optional(),
+  setup: z
+    .array(z.string().min(1))
+    .optional()
+    .openapi({ description: "Shell commands run in the sandbox before the code, under its limits" }),
   env: z.record(envName, z.string()).optional(),
   secrets: z.record(envName, z.string()).optional(),
   stdin: z.string().optional(),
@@ -111,8 +115,11 @@ export const wireExecutionResultSchema = z
       sandboxMs: z.number(),
       installMs: z.number(),
       runMs: z.number(),
+      setupMs: z.number().optional(),
     }),
     image: z.string(),
+    imageId: z.string().optional(),
+    imageMatch: z.enum(["explicit", "exact", "superset", "partial", "runtime", "session"]).optional(),
     installed: z.array(z.string()),
     files: z.array(wireDownloadedFileSchema),
     network: z.array(wireNetworkLogEntrySchema).optional(),
