@@ -13,6 +13,7 @@ import {
 } from "./library-phases.js";
 import { describeMachine } from "./machine.js";
 import { atLeast, atMost, formatRows, formatTargets, type Row } from "./report.js";
+import { serverPhase } from "./server-phases.js";
 import { pause, round, summarize } from "./stats.js";
 
 /**
@@ -89,6 +90,12 @@ async function main(): Promise<void> {
   log(`settling, then docker's ceiling: ${rawRuns} raw create/start/wait/remove, ${concurrency} at a time`);
   await pause(SETTLE_MS);
   const rawThroughput = await rawThroughputPhase(rawRuns, concurrency);
+  const serverRuns = Math.max(concurrency * 4, Math.ceil(throughputRuns / 4));
+  log(
+    `settling, then the server: ${half} warm executions in-process and over HTTP, ${serverRuns} of each at ${concurrency} at a time`,
+  );
+  await pause(SETTLE_MS);
+  const server = await serverPhase(half, pauseMs, warmPoolSize, serverRuns, concurrency);
 
   const ratio = (a: number, b: number) => round(a / b, 2);
   const warmRatio = ratio(warm.library.median, warm.rawExec.median);
@@ -103,6 +110,8 @@ async function main(): Promise<void> {
     atLeast("throughputPerSec", throughput.perSecond, 15, throughput.leakedContainers === 0),
     atMost("leakedContainers", throughput.leakedContainers, 0),
     atMost("setupUpToDateSeconds", setupUpToDateSeconds, 1.5, setupProblem === undefined),
+    atMost("serverOverheadMs", server.overheadMs, 5),
+    atLeast("serverThroughputRatio", server.throughputRatio, 0.9),
   ];
 
   const rows: Row[] = [
@@ -130,6 +139,16 @@ async function main(): Promise<void> {
       note: "inside a fresh node (bundled in the CLI)",
     },
     { name: "isol8 setup (up to date)", summary: setup },
+    {
+      name: "server: warm execute in-process",
+      summary: server.library,
+      note: `${server.libraryPerSecond}/s at ${concurrency}`,
+    },
+    {
+      name: "server: warm execute over HTTP",
+      summary: server.http,
+      note: `+${server.overheadMs} ms median, ${server.httpPerSecond}/s (${server.throughputRatio}×)`,
+    },
     {
       name: "throughput: latency",
       summary: throughput.latency,
@@ -180,6 +199,9 @@ async function main(): Promise<void> {
     rawThroughputPerSec: rawThroughput.perSecond,
     rawThroughputRuns: rawThroughput.runs,
     leakedContainers: throughput.leakedContainers,
+    serverOverheadMs: server.overheadMs,
+    serverThroughputRatio: server.throughputRatio,
+    server,
     setupUpToDateSeconds,
     setupUpToDateP95Seconds: round(setup.p95 / 1000, 2),
     setupProblem: setupProblem ?? null,
