@@ -7,7 +7,7 @@ import { authMiddleware } from "./auth/auth-middleware.js";
 import type { ServerContext, ServerEnv } from "./context.js";
 import { FieldError, toErrorResponse } from "./errors.js";
 import { BusyError } from "./load/scheduler.js";
-import { rejectionReason } from "./metrics.js";
+import { countRejection } from "./metrics.js";
 import { registerExecutionRoutes } from "./routes/executions.js";
 import { registerKeyRoutes } from "./routes/keys.js";
 import { registerOperationRoutes } from "./routes/operations.js";
@@ -48,8 +48,7 @@ export function createApp(context: ServerContext, options: AppOptions): OpenAPIH
     const mapped = mapThrown(error);
     const { status, body } = toErrorResponse(mapped);
     if (body.error.code === "INTERNAL") context.logError(error);
-    const reason = rejectionReason(mapped);
-    if (reason) context.metrics.rejected(reason);
+    countRejection(context.metrics, mapped);
     if (mapped instanceof BusyError) c.header("Retry-After", String(mapped.retryAfterSeconds));
     return c.json(body, status);
   });

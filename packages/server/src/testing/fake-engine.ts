@@ -102,8 +102,7 @@ export function createFakeEngine(): FakeEngine {
           for (let chunk = await stdin.read(); chunk !== undefined; chunk = await stdin.read()) {
             write("stdout", chunk);
           }
-        }
-        else if (command === "exit") exitCode = Number(argument);
+        } else if (command === "exit") exitCode = Number(argument);
         else if (command === "env") write("stdout", `${request.env[argument] ?? ""}\n`);
         else if (command === "cat")
           write("stdout", new TextDecoder().decode(files.get(argument) ?? new Uint8Array()));
