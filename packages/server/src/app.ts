@@ -12,6 +12,7 @@ import { registerExecutionRoutes } from "./routes/executions.js";
 import { registerKeyRoutes } from "./routes/keys.js";
 import { registerOperationRoutes } from "./routes/operations.js";
 import { registerSessionRoutes } from "./routes/sessions.js";
+import { refusalsOverSocket, registerSocketRoutes, SOCKET_PATHS } from "./routes/socket-routes.js";
 
 /** The OpenAPI document's own version: it changes when the API does, not with every package release. */
 export const API_VERSION = "1.0.0";
@@ -67,6 +68,8 @@ export function createApp(context: ServerContext, options: AppOptions): OpenAPIH
       );
     },
   });
+  // Before auth: it turns auth's refusal of a WebSocket upgrade into an error frame (see refusalsOverSocket).
+  for (const path of SOCKET_PATHS) app.use(path, refusalsOverSocket);
   for (const path of ["/v1/*", "/readyz", "/metrics"]) app.use(path, auth);
   app.use("/v1/*", limit, requireJson);
 
@@ -74,6 +77,7 @@ export function createApp(context: ServerContext, options: AppOptions): OpenAPIH
   registerExecutionRoutes(app, context);
   registerSessionRoutes(app, context);
   registerKeyRoutes(app, context);
+  registerSocketRoutes(app, context);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearer", {
     type: "http",
