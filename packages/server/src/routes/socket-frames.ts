@@ -27,7 +27,7 @@ export function parseClientFrame<T>(data: unknown, schema: z.ZodType<T>): T {
   const path = issue?.path.map(String) ?? [];
   const inRequest = path[0] === "request" && path.length > 1;
   const field = (inRequest ? path.slice(1) : path).join(".") || "(frame)";
-  const where = inRequest ? field : `frame ${field}`;
+  const where = inRequest ? field : path.length > 0 ? `frame ${field}` : "frame";
   throw new FieldError("INVALID_INPUT", field, `${where}: ${issue?.message ?? "invalid"}`);
 }
 

@@ -12,9 +12,8 @@ describe("WebSocket executions: live input", () => {
     await h?.cleanup();
   });
 
-  async function open(path = "/v1/executions/ws", key: string | undefined = h.keys.acme): Promise<TestSocket> {
-    return openTestSocket(url, path, { key });
-  }
+  const open = (path = "/v1/executions/ws"): Promise<TestSocket> =>
+    openTestSocket(url, path, { key: h.keys.acme });
 
   async function setUp(options: Parameters<typeof createHarness>[0] = {}) {
     h = await createHarness(options);
