@@ -88,6 +88,15 @@ describe("WebSocket executions: disconnects, timeouts, shutdown", () => {
     expect(h.engine.aborted).toBe(0);
   });
 
+  it("outlives the HTTP request timeout: a long run over a socket is not cut off", async () => {
+    h = await createHarness();
+    ({ url } = await h.server.listen({ headersTimeoutMs: 100, requestTimeoutMs: 150 }));
+    const socket = await open();
+    socket.send(start("sleep 1200\nprint still here"));
+    expect(await socket.next("result")).toMatchObject({ result: { stdout: "still here\n" } });
+    expect((await socket.closed).code).toBe(1000);
+  });
+
   it("closes with 1011 when the engine fails", async () => {
     await setUp();
     h.engine.executeStream = () => ({
