@@ -57,9 +57,7 @@ export function socketExecution<R>(options: SocketExecutionOptions<R>): WSEvents
     if (state === "over") return;
     state = "over";
     stop();
-    socket?.close(code, reason);
-    const raw = socket?.raw;
-    if (raw instanceof WebSocket) setTimeout(() => raw.terminate(), CLOSE_GRACE_MS).unref();
+    if (socket) closeSocket(socket, code, reason);
   };
   const fail = (error: unknown) => {
     if (state === "over") return;
@@ -145,9 +143,16 @@ export function socketRefusal(error: unknown): WSEvents<WebSocketLike> {
       socket = ws;
       const { message, closeCode, reason } = errorToMessage(error, false);
       send(message);
-      ws.close(closeCode, reason);
+      closeSocket(ws, closeCode, reason);
     },
   };
+}
+
+/** Closes with a close frame; a client that does not answer it is cut off after CLOSE_GRACE_MS, not ws's 30 s. */
+function closeSocket(ws: WSContext<WebSocketLike>, code: number, reason: string | undefined): void {
+  ws.close(code, reason);
+  const raw = ws.raw;
+  if (raw instanceof WebSocket) setTimeout(() => raw.terminate(), CLOSE_GRACE_MS).unref();
 }
 
 /** Sends frames numbered 1, 2, … while the socket is open; a frame for a closed socket is dropped. */
