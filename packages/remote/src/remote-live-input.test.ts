@@ -135,7 +135,10 @@ describe("remote engine: live input over the WebSocket route", () => {
     await waitFor(() => h.engine.aborted === 1, "the server's abort");
 
     const next = reader(
-      remote.executeStream({ runtime: "python", code: "print up\nsleep 30000" }, { input: source.input }),
+      remote.executeStream(
+        { runtime: "python", code: "print up\nsleep 30000" },
+        { input: createProgramInput().input },
+      ),
     );
     await next("stdout");
     await remote.close();
