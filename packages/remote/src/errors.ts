@@ -53,7 +53,13 @@ export function errorFromBody(server: string, status: number, body: unknown): Is
 }
 
 export function unreachable(server: string, cause: unknown): Isol8Error {
-  const reason = cause instanceof Error && cause.cause instanceof Error ? cause.cause.message : String(cause);
+  // fetch puts the reason in its error's cause ("fetch failed" says nothing); ws gives it directly.
+  const reason =
+    cause instanceof Error
+      ? cause.cause instanceof Error
+        ? cause.cause.message
+        : cause.message
+      : String(cause);
   return new Isol8Error("ENGINE_UNAVAILABLE", `no isol8 server answers at ${server} (${reason})`, {
     hint: "Check the URL (--host) and that `isol8 serve` runs there and is reachable from here.",
     cause,

@@ -1,6 +1,7 @@
-import type { ExecutionEvent } from "@isol8/core";
+import type { ExecutionEvent, ProgramInput } from "@isol8/core";
 import type { z } from "zod";
 import { cancelled, errorFromBody, unreachable } from "./errors.js";
+import { socketStream } from "./socket-stream.js";
 import { readSse } from "./sse-reader.js";
 import { eventFromWire } from "./wire.js";
 
@@ -15,7 +16,13 @@ export interface RequestOptions {
   signal?: AbortSignal | undefined;
 }
 
-/** The HTTP layer of the remote engine: auth, JSON, error bodies, SSE. */
+export interface SocketOptions {
+  body: unknown;
+  input: AsyncIterable<ProgramInput>;
+  signal?: AbortSignal | undefined;
+}
+
+/** The HTTP layer of the remote engine: auth, JSON, error bodies, SSE and the WebSocket route. */
 export interface HttpClient {
   readonly server: string;
   /** A JSON answer, validated against `schema`. */
@@ -29,6 +36,11 @@ export interface HttpClient {
   send(method: string, path: string, options?: RequestOptions): Promise<void>;
   /** A streamed execution's events; the `error` event rejects with the server's Isol8Error. */
   stream(path: string, options: RequestOptions): AsyncGenerator<ExecutionEvent>;
+  /**
+   * An execution over the WebSocket route at `path`, with live input; error frames reject with the server's
+   * Isol8Error, as the stream's error events do.
+   */
+  socket(path: string, options: SocketOptions): AsyncGenerator<ExecutionEvent>;
   /** Aborts every request still open (the server then removes their sandboxes). */
   close(): void;
 }
@@ -38,10 +50,9 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   const server = base;
   const closing = new AbortController();
   // Every request also obeys close(), so closing the engine cancels what still runs.
-  const linked = (request: RequestOptions): RequestOptions => ({
-    ...request,
-    signal: request.signal ? AbortSignal.any([request.signal, closing.signal]) : closing.signal,
-  });
+  const link = (signal: AbortSignal | undefined): AbortSignal =>
+    signal ? AbortSignal.any([signal, closing.signal]) : closing.signal;
+  const linked = (request: RequestOptions): RequestOptions => ({ ...request, signal: link(request.signal) });
 
   async function call(
     method: string,
@@ -133,6 +144,16 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       if (request.signal?.aborted) throw cancelled();
       throw errorFromBody(server, 502, {
         error: { code: "SANDBOX_FAILED", message: "the event stream ended without a result" },
+      });
+    },
+    socket(path, socketOptions) {
+      return socketStream({
+        url: `${base.replace(/^http/, "ws")}${path}`,
+        server,
+        headers: { Authorization: `Bearer ${options.apiKey}` },
+        request: socketOptions.body,
+        input: socketOptions.input,
+        signal: link(socketOptions.signal),
       });
     },
     close() {

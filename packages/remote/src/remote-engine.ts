@@ -8,7 +8,6 @@ import {
 } from "@isol8/core";
 import { z } from "zod";
 import { createHttpClient } from "./http-client.js";
-import { liveInputUnsupported } from "./live-input.js";
 import { collect, createRemoteSession } from "./remote-session.js";
 import { requestToWire, resultFromWire, resultSchema, runtimesSchema, sessionSchema } from "./wire.js";
 
@@ -35,7 +34,8 @@ const sessionListSchema = z.object({ sessions: z.array(sessionSchema) });
 
 /**
  * The SandboxEngine contract over an isol8 server's HTTP API, so a program moves from local Docker to a server
- * by changing the line that makes the engine. The server's policy applies: a request above a ceiling rejects
+ * by changing the line that makes the engine. Executions stream over Server-Sent Events, or over the server's
+ * WebSocket route when `options.input` gives live stdin and signals. The server's policy applies: a request above a ceiling rejects
  * with POLICY_DENIED, a full queue with BUSY. Session names are the server's session ids.
  */
 export function createRemoteEngine(options: RemoteEngineOptions): SandboxEngine {
@@ -50,8 +50,7 @@ export function createRemoteEngine(options: RemoteEngineOptions): SandboxEngine 
 
   const engine: SandboxEngine = {
     async execute(request, executeOptions = {}) {
-      liveInputUnsupported(executeOptions);
-      if (executeOptions.onEvent)
+      if (executeOptions.onEvent || executeOptions.input)
         return collect(engine.executeStream(request, executeOptions), executeOptions.onEvent);
       const wire = await http.json("POST", "/v1/executions", resultSchema, {
         body: requestToWire(request),
@@ -60,11 +59,12 @@ export function createRemoteEngine(options: RemoteEngineOptions): SandboxEngine 
       return resultFromWire(wire);
     },
     executeStream(request, streamOptions = {}) {
-      liveInputUnsupported(streamOptions);
-      return http.stream("/v1/executions/stream", {
-        body: requestToWire(request),
-        signal: streamOptions.signal,
-      });
+      const body = requestToWire(request);
+      const { input, signal } = streamOptions;
+      // Live input needs a two-way channel: the WebSocket route. Without it, SSE is simpler for proxies.
+      return input
+        ? http.socket("/v1/executions/ws", { body, input, signal })
+        : http.stream("/v1/executions/stream", { body, signal });
     },
     async session(name, sessionOptions): Promise<Session> {
       const body: Record<string, unknown> = { id: name, runtime: sessionOptions.runtime };

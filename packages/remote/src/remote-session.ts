@@ -7,7 +7,6 @@ import type {
 } from "@isol8/core";
 import { z } from "zod";
 import type { HttpClient } from "./http-client.js";
-import { liveInputUnsupported } from "./live-input.js";
 import { filesFromWire, filesToWire, requestToWire, resultFromWire, resultSchema } from "./wire.js";
 
 const readFilesSchema = z.object({
@@ -20,15 +19,17 @@ const readFilesSchema = z.object({
 export function createRemoteSession(http: HttpClient, name: string, runtime: string): Session {
   const path = `/v1/sessions/${encodeURIComponent(name)}`;
   const stream = (request: SessionExecutionInput, options: Omit<ExecuteOptions, "onEvent"> = {}) => {
-    liveInputUnsupported(options);
-    return http.stream(`${path}/executions/stream`, { body: requestToWire(request), signal: options.signal });
+    const body = requestToWire(request);
+    const { input, signal } = options;
+    return input
+      ? http.socket(`${path}/executions/ws`, { body, input, signal })
+      : http.stream(`${path}/executions/stream`, { body, signal });
   };
   return {
     name,
     runtime,
     async execute(request, options = {}): Promise<ExecutionResult> {
-      liveInputUnsupported(options);
-      if (options.onEvent) return collect(stream(request, options), options.onEvent);
+      if (options.onEvent || options.input) return collect(stream(request, options), options.onEvent);
       const wire = await http.json("POST", `${path}/executions`, resultSchema, {
         body: requestToWire(request),
         signal: options.signal,
@@ -54,13 +55,13 @@ export function createRemoteSession(http: HttpClient, name: string, runtime: str
   };
 }
 
-/** Runs a streamed execution to its end, handing each event on: `execute` with `onEvent`. */
+/** Runs a streamed execution to its end, handing each event on: `execute` with `onEvent` or `input`. */
 export async function collect(
   events: AsyncIterable<ExecutionEvent>,
-  onEvent: (event: ExecutionEvent) => void,
+  onEvent: ((event: ExecutionEvent) => void) | undefined,
 ): Promise<ExecutionResult> {
   for await (const event of events) {
-    onEvent(event);
+    onEvent?.(event);
     if (event.type === "result") return event.result;
   }
   throw new Error("the event stream ended without a result");

@@ -127,7 +127,10 @@ export function resultFromWire(wire: z.infer<typeof resultSchema>): ExecutionRes
 const streamEventSchemas = {
   stdout: z.object({ data: z.string() }),
   stderr: z.object({ data: z.string() }),
-  phase: z.object({ phase: z.enum(["sandbox", "install", "setup", "run"]), detail: z.string().optional() }),
+  phase: z.object({
+    phase: z.enum(["sandbox", "install", "setup", "run"]),
+    detail: z.string().optional(),
+  }),
 } as const;
 
 /** An SSE event as an ExecutionEvent; an `error` event becomes the thrown Isol8Error (by the caller). */
@@ -142,3 +145,13 @@ export function eventFromWire(name: string, data: unknown): ExecutionEvent | und
   if (name === "result") return { type: "result", result: resultFromWire(resultSchema.parse(data)) };
   return undefined;
 }
+
+/**
+ * A frame of the WebSocket route, checked only as far as its type: its fields are checked by `eventFromWire`
+ * (output, phase, result) or `errorFromBody` (error), as the SSE events' are.
+ */
+export const socketFrameSchema = z.looseObject({
+  id: z.number(),
+  type: z.string(),
+  result: z.unknown().optional(),
+});

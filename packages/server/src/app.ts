@@ -7,11 +7,12 @@ import { authMiddleware } from "./auth/auth-middleware.js";
 import type { ServerContext, ServerEnv } from "./context.js";
 import { FieldError, toErrorResponse } from "./errors.js";
 import { BusyError } from "./load/scheduler.js";
-import { rejectionReason } from "./metrics.js";
+import { countRejection } from "./metrics.js";
 import { registerExecutionRoutes } from "./routes/executions.js";
 import { registerKeyRoutes } from "./routes/keys.js";
 import { registerOperationRoutes } from "./routes/operations.js";
 import { registerSessionRoutes } from "./routes/sessions.js";
+import { refusalsOverSocket, registerSocketRoutes, SOCKET_PATHS } from "./routes/socket-routes.js";
 
 /** The OpenAPI document's own version: it changes when the API does, not with every package release. */
 export const API_VERSION = "1.0.0";
@@ -48,8 +49,7 @@ export function createApp(context: ServerContext, options: AppOptions): OpenAPIH
     const mapped = mapThrown(error);
     const { status, body } = toErrorResponse(mapped);
     if (body.error.code === "INTERNAL") context.logError(error);
-    const reason = rejectionReason(mapped);
-    if (reason) context.metrics.rejected(reason);
+    countRejection(context.metrics, mapped);
     if (mapped instanceof BusyError) c.header("Retry-After", String(mapped.retryAfterSeconds));
     return c.json(body, status);
   });
@@ -68,6 +68,8 @@ export function createApp(context: ServerContext, options: AppOptions): OpenAPIH
       );
     },
   });
+  // Before auth: it turns auth's refusal of a WebSocket upgrade into an error frame (see refusalsOverSocket).
+  for (const path of SOCKET_PATHS) app.use(path, refusalsOverSocket);
   for (const path of ["/v1/*", "/readyz", "/metrics"]) app.use(path, auth);
   app.use("/v1/*", limit, requireJson);
 
@@ -75,6 +77,7 @@ export function createApp(context: ServerContext, options: AppOptions): OpenAPIH
   registerExecutionRoutes(app, context);
   registerSessionRoutes(app, context);
   registerKeyRoutes(app, context);
+  registerSocketRoutes(app, context);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearer", {
     type: "http",

@@ -2,6 +2,7 @@ import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import { Isol8Error, type SandboxEngine } from "@isol8/core";
+import { WebSocketServer } from "ws";
 import { createApp } from "./app.js";
 import type { ServerContext, ServerEnv } from "./context.js";
 import type { KeyStore } from "./keys/key-store.js";
@@ -11,6 +12,9 @@ import type { ServerPolicyInput } from "./policy/policy-schema.js";
 import { createServerPolicy, type ServerPolicy } from "./policy/server-policy.js";
 import { createSessionDirectory } from "./sessions/session-directory.js";
 
+/** Room for a start frame's `{"type":"start","request":…}` around a request of `maxBodyBytes`. */
+const FRAME_ENVELOPE_BYTES = 1024;
+
 export interface CreateServerOptions {
   /** The backend that runs sandboxes; the server keeps it (and its warm pool) across requests. */
   engine: SandboxEngine;
@@ -19,10 +23,18 @@ export interface CreateServerOptions {
   policy?: ServerPolicyInput | ServerPolicy;
   /** The key that manages keys (/v1/keys); only its SHA-256 is kept. @default none: key routes answer 403 */
   adminKey?: string;
-  /** Larger request bodies are refused with 413. @default 16 MiB */
+  /**
+   * Larger request bodies are refused with 413, larger WebSocket frames with close 1009; a WebSocket's stdin that
+   * waits for its program to start is held up to this much. @default 16 MiB
+   */
   maxBodyBytes?: number;
-  /** A comment goes out on a quiet event stream this often; keep it under proxies' idle timeouts. @default 15000 */
+  /**
+   * A comment goes out on a quiet event stream, and a ping on a WebSocket, this often; keep it under proxies' idle
+   * timeouts. A WebSocket whose client did not answer the last ping is closed (its execution cancelled). @default 15000
+   */
   keepAliveMs?: number;
+  /** A WebSocket that sent no start frame this long after opening is closed (1008). @default 10000 */
+  socketStartTimeoutMs?: number;
   /** The Retry-After of a 429, in seconds. @default 1 */
   retryAfterSeconds?: number;
   /** Where bugs are reported (errors that reach the client only as "internal server error"). @default console.error */
@@ -69,6 +81,8 @@ export function createServer(options: CreateServerOptions): Isol8Server {
   });
   const metrics = createServerMetrics({ queued: () => scheduler.queued, running: () => scheduler.running });
   const shutdown = new AbortController();
+  const closing = new AbortController();
+  const maxBodyBytes = options.maxBodyBytes ?? 16 * 1024 * 1024;
   const context: ServerContext = {
     engine: options.engine,
     keyStore: options.keyStore,
@@ -77,12 +91,17 @@ export function createServer(options: CreateServerOptions): Isol8Server {
     metrics,
     sessions: createSessionDirectory(options.engine),
     keepAliveMs: options.keepAliveMs ?? 15_000,
+    socket: {
+      startTimeoutMs: options.socketStartTimeoutMs ?? 10_000,
+      maxPendingInputBytes: maxBodyBytes,
+    },
+    closing: closing.signal,
     shutdown: shutdown.signal,
     logError: options.logError ?? ((error) => console.error("isol8 server:", error)),
   };
   const app = createApp(context, {
     adminKey: options.adminKey,
-    maxBodyBytes: options.maxBodyBytes ?? 16 * 1024 * 1024,
+    maxBodyBytes,
   });
   let server: ReturnType<typeof serve> | undefined;
 
@@ -97,6 +116,15 @@ export function createServer(options: CreateServerOptions): Isol8Server {
         const started = serve(
           {
             fetch: app.fetch,
+            websocket: {
+              server: new WebSocketServer({
+                noServer: true,
+                // A start frame carries the request, files included, so it may be as large as a POST body.
+                maxPayload: maxBodyBytes + FRAME_ENVELOPE_BYTES,
+                // Compression of untrusted frames costs CPU and memory (and invites zip bombs) for little gain.
+                perMessageDeflate: false,
+              }),
+            },
             port: listenOptions.port ?? 0,
             hostname,
             serverOptions: {
@@ -116,6 +144,7 @@ export function createServer(options: CreateServerOptions): Isol8Server {
       });
     },
     async close(closeOptions = {}) {
+      closing.abort();
       scheduler.close(new Isol8Error("ENGINE_UNAVAILABLE", "the server is shutting down"));
       const closed = server
         ? new Promise<void>((resolve) => server?.close(() => resolve()))

@@ -25,6 +25,12 @@ export function rejectionReason(error: unknown): RejectionReason | undefined {
   return isIsol8Error(error) ? REJECTION_BY_CODE[error.code] : undefined;
 }
 
+/** Counts an error as a rejection if it is one; an error that is not (a failure to run) is left alone. */
+export function countRejection(metrics: ServerMetrics, error: unknown): void {
+  const reason = rejectionReason(error);
+  if (reason) metrics.rejected(reason);
+}
+
 export interface ServerMetrics {
   readonly registry: Registry;
   executionFinished(runtime: string, result: ExecutionResult): void;

@@ -40,12 +40,14 @@ describe("OpenAPI document", () => {
         "GET /v1/runtimes",
         "POST /v1/executions",
         "POST /v1/executions/stream",
+        "GET /v1/executions/ws",
         "POST /v1/sessions",
         "GET /v1/sessions",
         "GET /v1/sessions/{id}",
         "DELETE /v1/sessions/{id}",
         "POST /v1/sessions/{id}/executions",
         "POST /v1/sessions/{id}/executions/stream",
+        "GET /v1/sessions/{id}/executions/ws",
         "PUT /v1/sessions/{id}/files",
         "GET /v1/sessions/{id}/files",
         "POST /v1/keys",
@@ -54,6 +56,10 @@ describe("OpenAPI document", () => {
       ].sort(),
     );
     expect(doc.components.schemas.ExecutionRequest?.additionalProperties).toBe(false);
+    for (const frame of ["SocketClientFrame", "SocketSessionClientFrame", "SocketServerFrame"]) {
+      expect(doc.components.schemas[frame]).toBeDefined();
+    }
+    expect(doc.components.schemas.SocketStartFrame?.additionalProperties).toBe(false);
     expect(doc.components.securitySchemes).toEqual({
       bearer: expect.objectContaining({ type: "http", scheme: "bearer" }),
     });

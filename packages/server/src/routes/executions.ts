@@ -1,8 +1,5 @@
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import type { ServerContext, ServerEnv } from "../context.js";
-import { acquireSlot } from "../load/execution-slot.js";
-import { rejectionReason } from "../metrics.js";
-import { executionFromWire } from "../policy/apply-policy.js";
 import {
   bearerSecurity,
   busyResponse,
@@ -17,7 +14,7 @@ import {
   wireExecutionRequestSchema,
   wireExecutionResultSchema,
 } from "../wire/execution-schemas.js";
-import { sseResponse } from "./sse.js";
+import { freshTarget, runAsSse, runWhole } from "./execution-target.js";
 
 const executeRoute = createRoute({
   method: "post",
@@ -54,34 +51,13 @@ const streamRoute = createRoute({
 export function registerExecutionRoutes(app: OpenAPIHono<ServerEnv>, context: ServerContext): void {
   app.openapi(executeRoute, async (c) => {
     const caller = c.get("caller");
-    const request = executionFromWire(context.policy.forTenant(caller.tenant), c.req.valid("json"));
-    const slot = await acquireSlot(context, caller, request.runtime, c.req.raw.signal);
-    try {
-      const result = await context.engine.execute(request, { signal: slot.signal });
-      slot.finish({ result });
-      return c.json(resultToWire(result), 200);
-    } catch (error) {
-      slot.finish({ error });
-      throw error;
-    }
+    const target = freshTarget(context, caller, c.req.valid("json"));
+    return c.json(resultToWire(await runWhole(context, caller, target, c.req.raw.signal)), 200);
   });
 
   app.openapi(streamRoute, async (c) => {
     const caller = c.get("caller");
-    const request = executionFromWire(context.policy.forTenant(caller.tenant), c.req.valid("json"));
-    // The slot is taken before the stream starts, so a full queue is still a 429 rather than an event.
-    const slot = await acquireSlot(context, caller, request.runtime, c.req.raw.signal);
-    const controller = new AbortController();
-    const signal = AbortSignal.any([slot.signal, controller.signal]);
-    return sseResponse(context.engine.executeStream(request, { signal }), {
-      keepAliveMs: context.keepAliveMs,
-      onCancel: () => controller.abort(),
-      onEnd: (outcome) => slot.finish(outcome),
-      logError: context.logError,
-      countRejection: (error) => {
-        const reason = rejectionReason(error);
-        if (reason) context.metrics.rejected(reason);
-      },
-    });
+    const target = freshTarget(context, caller, c.req.valid("json"));
+    return runAsSse(context, caller, target, c.req.raw.signal);
   });
 }

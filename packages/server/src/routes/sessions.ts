@@ -1,8 +1,6 @@
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import type { ServerContext, ServerEnv } from "../context.js";
-import { acquireSlot } from "../load/execution-slot.js";
-import { rejectionReason } from "../metrics.js";
-import { sessionExecutionFromWire, sessionOptionsFromWire } from "../policy/apply-policy.js";
+import { sessionOptionsFromWire } from "../policy/apply-policy.js";
 import {
   bearerSecurity,
   busyResponse,
@@ -27,7 +25,7 @@ import {
   sessionSchema,
   writeFilesRequestSchema,
 } from "../wire/session-schemas.js";
-import { sseResponse } from "./sse.js";
+import { runAsSse, runWhole, sessionTarget } from "./execution-target.js";
 
 const base = { tags: ["sessions"], security: bearerSecurity };
 const errors = { ...commonErrorResponses, ...notFoundResponse } as const;
@@ -146,36 +144,14 @@ export function registerSessionRoutes(app: OpenAPIHono<ServerEnv>, context: Serv
 
   app.openapi(sessionExecute, async (c) => {
     const caller = c.get("caller");
-    const request = sessionExecutionFromWire(tenantPolicy(caller.tenant), c.req.valid("json"));
-    const { session } = await sessions.open(caller.tenant, c.req.valid("param").id);
-    const slot = await acquireSlot(context, caller, session.runtime, c.req.raw.signal);
-    try {
-      const result = await session.execute(request, { signal: slot.signal });
-      slot.finish({ result });
-      return c.json(resultToWire(result), 200);
-    } catch (error) {
-      slot.finish({ error });
-      throw error;
-    }
+    const target = await sessionTarget(context, caller, c.req.valid("param").id, c.req.valid("json"));
+    return c.json(resultToWire(await runWhole(context, caller, target, c.req.raw.signal)), 200);
   });
 
   app.openapi(sessionStream, async (c) => {
     const caller = c.get("caller");
-    const request = sessionExecutionFromWire(tenantPolicy(caller.tenant), c.req.valid("json"));
-    const { session } = await sessions.open(caller.tenant, c.req.valid("param").id);
-    const slot = await acquireSlot(context, caller, session.runtime, c.req.raw.signal);
-    const controller = new AbortController();
-    const signal = AbortSignal.any([slot.signal, controller.signal]);
-    return sseResponse(session.executeStream(request, { signal }), {
-      keepAliveMs: context.keepAliveMs,
-      onCancel: () => controller.abort(),
-      onEnd: (outcome) => slot.finish(outcome),
-      logError: context.logError,
-      countRejection: (error) => {
-        const reason = rejectionReason(error);
-        if (reason) context.metrics.rejected(reason);
-      },
-    });
+    const target = await sessionTarget(context, caller, c.req.valid("param").id, c.req.valid("json"));
+    return runAsSse(context, caller, target, c.req.raw.signal);
   });
 
   app.openapi(writeFiles, async (c) => {

@@ -13,11 +13,14 @@ import {
   type SessionInfo,
   type SessionOptions,
 } from "@isol8/core";
+import { createFakeStdin } from "./fake-stdin.js";
 
 /**
  * An in-memory SandboxEngine for the server's unit tests. Its "programs" are lines of a tiny language:
  * `print TEXT`, `eprint TEXT`, `sleep MS`, `exit N`, `cat PATH` (a file of the sandbox), `write PATH TEXT`,
- * `env NAME`. It records what it was asked, so tests can see the defaults and ceilings the server applied.
+ * `env NAME`, and `echo-stdin` (copies stdin to stdout as it arrives, until end-of-file). A signal from
+ * `options.input` ends the program as a real one's would: exit code 128+n and `signal` set (SIGINT → 130).
+ * It records what it was asked, so tests can see the defaults and ceilings the server applied.
  */
 export interface FakeEngine extends SandboxEngine {
   /** Every request execute/executeStream received, after the engine's own validation. */
@@ -74,6 +77,9 @@ export function createFakeEngine(): FakeEngine {
     engine.active += 1;
     const out = { stdout: "", stderr: "" };
     const emit = (event: ExecutionEvent) => options.onEvent?.(event);
+    const stdin = createFakeStdin(request.stdin, options.input);
+    // Sleeps and reads end early on a signal as well as on an abort; which of the two it was decides the outcome.
+    const interrupt = options.signal ? AbortSignal.any([options.signal, stdin.stopped]) : stdin.stopped;
     try {
       if (!RUNTIMES.some((runtime) => runtime.name === request.runtime)) {
         throw new Isol8Error("RUNTIME_UNKNOWN", `no runtime "${request.runtime}"`);
@@ -91,8 +97,12 @@ export function createFakeEngine(): FakeEngine {
         };
         if (command === "print") write("stdout", `${argument}\n`);
         else if (command === "eprint") write("stderr", `${argument}\n`);
-        else if (command === "sleep") await sleep(Number(argument), options.signal);
-        else if (command === "exit") exitCode = Number(argument);
+        else if (command === "sleep") await sleep(Number(argument), interrupt).catch(() => undefined);
+        else if (command === "echo-stdin") {
+          for (let chunk = await stdin.read(); chunk !== undefined; chunk = await stdin.read()) {
+            write("stdout", chunk);
+          }
+        } else if (command === "exit") exitCode = Number(argument);
         else if (command === "env") write("stdout", `${request.env[argument] ?? ""}\n`);
         else if (command === "cat")
           write("stdout", new TextDecoder().decode(files.get(argument) ?? new Uint8Array()));
@@ -101,11 +111,11 @@ export function createFakeEngine(): FakeEngine {
           files.set(path, new TextEncoder().encode(text.join(" ")));
         }
         if (options.signal?.aborted) throw new Isol8Error("CANCELLED", "aborted");
-        if (exitCode !== 0) break;
+        if (exitCode !== 0 || stdin.signal) break;
       }
       const result: ExecutionResult = {
-        exitCode,
-        signal: undefined,
+        exitCode: stdin.signalExitCode ?? exitCode,
+        signal: stdin.signal,
         ...out,
         truncated: false,
         timedOut: false,
@@ -125,6 +135,7 @@ export function createFakeEngine(): FakeEngine {
       if (options.signal?.aborted) engine.aborted += 1;
       throw error;
     } finally {
+      stdin.close();
       engine.active -= 1;
     }
   }
