@@ -48,20 +48,17 @@ describe("tools/list", () => {
 
 describe("run_code", () => {
   it("answers with structuredContent and the same as JSON text", async () => {
-    const { client, engine } = await open();
-    const result = await client.callTool({
-      name: "run_code",
-      arguments: {
-        runtime: "python",
-        code: "print hello\ncat data.txt\neprint oops\nexit 3",
-        packages: ["requests"],
-        files: [
-          { path: "data.txt", content: "from a file\n" },
-          { path: "blob.bin", content: Buffer.from([0, 255]).toString("base64"), encoding: "base64" },
-        ],
-        timeoutMs: 5000,
-        stdin: "input",
-      },
+    const { call, engine } = await open();
+    const result = await call("run_code", {
+      runtime: "python",
+      code: "print hello\ncat data.txt\neprint oops\nexit 3",
+      packages: ["requests"],
+      files: [
+        { path: "data.txt", content: "from a file\n" },
+        { path: "blob.bin", content: Buffer.from([0, 255]).toString("base64"), encoding: "base64" },
+      ],
+      timeoutMs: 5000,
+      stdin: "input",
     });
     expect(result.isError).toBeFalsy();
     expect(result.structuredContent).toMatchObject({
@@ -84,30 +81,28 @@ describe("run_code", () => {
   });
 
   it("applies the policy's default timeout when the call names none", async () => {
-    const { client, engine } = await open({ policy: { defaultTimeoutMs: 7000 } });
-    await client.callTool({ name: "run_code", arguments: { runtime: "python", code: "print x" } });
+    const { call, engine } = await open({ policy: { defaultTimeoutMs: 7000 } });
+    await call("run_code", { runtime: "python", code: "print x" });
     expect(engine.requests[0]?.limits.timeoutMs).toBe(7000);
   });
 
   it("streams output as log and progress notifications while the run goes", async () => {
-    const { client } = await open();
+    const { client, call } = await open();
     const seen: { kind: string; text: string; settled: boolean }[] = [];
     let settled = false;
     client.setNotificationHandler(LoggingMessageNotificationSchema, (notification) => {
       const { logger = "", data } = notification.params;
       seen.push({ kind: `log:${logger}`, text: String(data), settled });
     });
-    const result = await client
-      .callTool(
-        { name: "run_code", arguments: { runtime: "python", code: "print one\nsleep 100\neprint two" } },
-        undefined,
-        {
-          onprogress: (progress) => seen.push({ kind: "progress", text: progress.message ?? "", settled }),
-        },
-      )
-      .finally(() => {
-        settled = true;
-      });
+    const result = await call(
+      "run_code",
+      { runtime: "python", code: "print one\nsleep 100\neprint two" },
+      {
+        onprogress: (progress) => seen.push({ kind: "progress", text: progress.message ?? "", settled }),
+      },
+    ).finally(() => {
+      settled = true;
+    });
     expect(result.structuredContent).toMatchObject({ stdout: "one\n", stderr: "two\n" });
     expect(seen.filter((entry) => entry.kind.startsWith("log:"))).toEqual([
       { kind: "log:phase", text: "sandbox", settled: false },
@@ -124,30 +119,27 @@ describe("run_code", () => {
   });
 
   it("sends only the log levels the client asked for", async () => {
-    const { client } = await open();
+    const { client, call } = await open();
     const loggers: string[] = [];
     client.setNotificationHandler(LoggingMessageNotificationSchema, (notification) => {
       loggers.push(notification.params.logger ?? "");
     });
     await client.setLoggingLevel("warning");
-    await client.callTool({
-      name: "run_code",
-      arguments: { runtime: "python", code: "print out\neprint err" },
-    });
+    await call("run_code", { runtime: "python", code: "print out\neprint err" });
     expect(loggers).toEqual(["stderr"]);
   });
 
   it("cancels the run when the client cancels the call", async () => {
-    const { client, engine } = await open();
+    const { call, engine } = await open();
     const controller = new AbortController();
-    const call = client.callTool(
-      { name: "run_code", arguments: { runtime: "python", code: "sleep 10000" } },
-      undefined,
+    const running = call(
+      "run_code",
+      { runtime: "python", code: "sleep 10000" },
       { signal: controller.signal },
     );
     await expect.poll(() => engine.active).toBe(1);
     controller.abort();
-    await expect(call).rejects.toThrow();
+    await expect(running).rejects.toThrow();
     await expect.poll(() => engine.aborted).toBe(1);
     expect(engine.active).toBe(0);
   });
@@ -155,8 +147,8 @@ describe("run_code", () => {
 
 describe("run_shell", () => {
   it("runs the command in the bash runtime", async () => {
-    const { client, engine } = await open();
-    const result = await client.callTool({ name: "run_shell", arguments: { command: "ls -la | wc -l" } });
+    const { call, engine } = await open();
+    const result = await call("run_shell", { command: "ls -la | wc -l" });
     // The fake engine has no bash runtime, which also shows the engine's own error reaching the client.
     expect(engine.requests[0]).toMatchObject({ runtime: "bash", code: "ls -la | wc -l" });
     expect(result.isError).toBe(true);
@@ -166,8 +158,8 @@ describe("run_shell", () => {
 
 describe("list_runtimes", () => {
   it("lists the engine's runtimes, narrowed by the policy", async () => {
-    const { client } = await open({ policy: { runtimes: ["node"] } });
-    const result = await client.callTool({ name: "list_runtimes", arguments: {} });
+    const { call } = await open({ policy: { runtimes: ["node"] } });
+    const result = await call("list_runtimes", {});
     expect(result.structuredContent).toEqual({
       runtimes: [{ name: "node", extensions: [".js"], versions: { node: "20.19.0" } }],
     });
@@ -176,11 +168,8 @@ describe("list_runtimes", () => {
 
 describe("errors", () => {
   it("are isError results with the isol8 code, message and hint", async () => {
-    const { client } = await open({ policy: { maxTimeoutMs: 10_000 } });
-    const result = await client.callTool({
-      name: "run_code",
-      arguments: { runtime: "python", code: "print x", timeoutMs: 60_000 },
-    });
+    const { call } = await open({ policy: { maxTimeoutMs: 10_000 } });
+    const result = await call("run_code", { runtime: "python", code: "print x", timeoutMs: 60_000 });
     expect(result.isError).toBe(true);
     expect(result.structuredContent).toBeUndefined();
     expect(textOf(result)).toBe(
@@ -194,36 +183,33 @@ describe("errors", () => {
   });
 
   it("refuses runtimes outside the policy, malformed base64 and unknown sessions", async () => {
-    const { client } = await open({ policy: { runtimes: ["python"] } });
-    const denied = await client.callTool({ name: "run_code", arguments: { runtime: "node", code: "" } });
+    const { call } = await open({ policy: { runtimes: ["python"] } });
+    const denied = await call("run_code", { runtime: "node", code: "" });
     expect(textOf(denied)).toMatch(/^POLICY_DENIED: runtime "node" is not offered here/);
-    const badFile = await client.callTool({
-      name: "run_code",
-      arguments: {
-        runtime: "python",
-        code: "",
-        files: [{ path: "a", content: "not base64!", encoding: "base64" }],
-      },
+    const badFile = await call("run_code", {
+      runtime: "python",
+      code: "",
+      files: [{ path: "a", content: "not base64!", encoding: "base64" }],
     });
     expect(textOf(badFile)).toMatch(/^INVALID_INPUT: the content of "a" is not valid base64/);
-    const noSession = await client.callTool({ name: "session_run", arguments: { session: "s9", code: "" } });
+    const noSession = await call("session_run", { session: "s9", code: "" });
     expect(textOf(noSession)).toMatch(/^NOT_FOUND: no session "s9" on this connection/);
   });
 
   it("hide a bug's message from the client and report it", async () => {
-    const { client, engine, bugs } = await open();
+    const { call, engine, bugs } = await open();
     engine.listRuntimes = async () => {
       throw new Error("secret /internal/path");
     };
-    const result = await client.callTool({ name: "list_runtimes", arguments: {} });
+    const result = await call("list_runtimes", {});
     expect(result.isError).toBe(true);
     expect(textOf(result)).toBe("INTERNAL: internal error in the isol8 MCP server");
     expect(bugs).toHaveLength(1);
   });
 
   it("answers arguments that do not match the input schema as an isError result", async () => {
-    const { client, engine } = await open();
-    const result = await client.callTool({ name: "run_code", arguments: { runtime: "python" } });
+    const { call, engine } = await open();
+    const result = await call("run_code", { runtime: "python" });
     expect(result.isError).toBe(true);
     expect(textOf(result)).toMatch(/Input validation error/);
     expect(engine.requests).toHaveLength(0);

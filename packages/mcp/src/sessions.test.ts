@@ -10,9 +10,9 @@ afterEach(async () => {
 describe("sessions over MCP", () => {
   it("keeps files across runs: create, write, run, read, stop", async () => {
     connected = await connect();
-    const { client, engine, server } = connected;
+    const { engine, server, call: raw } = connected;
     const call = async (name: string, args: Record<string, unknown>) => {
-      const result = await client.callTool({ name, arguments: args });
+      const result = await raw(name, args);
       expect(result.isError, textOf(result)).toBeFalsy();
       return result.structuredContent;
     };
@@ -45,15 +45,9 @@ describe("sessions over MCP", () => {
       content: binary,
       encoding: "base64",
     });
-    const asText = await client.callTool({
-      name: "read_file",
-      arguments: { session: "notebook", path: "b.bin", encoding: "utf8" },
-    });
+    const asText = await raw("read_file", { session: "notebook", path: "b.bin", encoding: "utf8" });
     expect(textOf(asText)).toMatch(/^INVALID_INPUT: "b.bin" is not valid UTF-8 text/);
-    const missing = await client.callTool({
-      name: "read_file",
-      arguments: { session: "notebook", path: "nope" },
-    });
+    const missing = await raw("read_file", { session: "notebook", path: "nope" });
     expect(textOf(missing)).toBe('FILE_NOT_FOUND: cannot read "nope": no such file');
 
     expect(await call("session_stop", { session: "notebook" })).toEqual({
@@ -65,22 +59,19 @@ describe("sessions over MCP", () => {
 
   it("names sessions s1, s2, … and refuses another runtime under a taken name", async () => {
     connected = await connect();
-    const { client } = connected;
-    const first = await client.callTool({ name: "session_create", arguments: { runtime: "python" } });
-    const second = await client.callTool({ name: "session_create", arguments: { runtime: "node" } });
+    const { call } = connected;
+    const first = await call("session_create", { runtime: "python" });
+    const second = await call("session_create", { runtime: "node" });
     expect([first.structuredContent?.session, second.structuredContent?.session]).toEqual(["s1", "s2"]);
-    const clash = await client.callTool({
-      name: "session_create",
-      arguments: { runtime: "node", name: "s1" },
-    });
+    const clash = await call("session_create", { runtime: "node", name: "s1" });
     expect(textOf(clash)).toMatch(/^INVALID_INPUT: session "s1" runs python, not node/);
   });
 
   it("caps the sessions of one connection", async () => {
     connected = await connect({ policy: { maxSessions: 1 } });
-    const { client } = connected;
-    await client.callTool({ name: "session_create", arguments: { runtime: "python" } });
-    const over = await client.callTool({ name: "session_create", arguments: { runtime: "python" } });
+    const { call } = connected;
+    await call("session_create", { runtime: "python" });
+    const over = await call("session_create", { runtime: "python" });
     expect(textOf(over)).toMatch(/^POLICY_DENIED: this connection already has 1 of 1 sessions/);
   });
 
@@ -88,16 +79,10 @@ describe("sessions over MCP", () => {
     const a = await connect();
     const b = await connect({ engine: a.engine });
     try {
-      await a.client.callTool({ name: "session_create", arguments: { runtime: "python", name: "work" } });
-      await a.client.callTool({
-        name: "write_file",
-        arguments: { session: "work", path: "secret.txt", content: "a's" },
-      });
-      await b.client.callTool({ name: "session_create", arguments: { runtime: "python", name: "work" } });
-      const read = await b.client.callTool({
-        name: "read_file",
-        arguments: { session: "work", path: "secret.txt" },
-      });
+      await a.call("session_create", { runtime: "python", name: "work" });
+      await a.call("write_file", { session: "work", path: "secret.txt", content: "a's" });
+      await b.call("session_create", { runtime: "python", name: "work" });
+      const read = await b.call("read_file", { session: "work", path: "secret.txt" });
       expect(textOf(read)).toMatch(/^FILE_NOT_FOUND/);
       expect(await a.engine.listSessions()).toHaveLength(2);
     } finally {
@@ -108,9 +93,9 @@ describe("sessions over MCP", () => {
 
   it("stops the connection's sessions when the transport closes", async () => {
     connected = await connect();
-    const { client, engine, server } = connected;
-    await client.callTool({ name: "session_create", arguments: { runtime: "python" } });
-    await client.callTool({ name: "session_create", arguments: { runtime: "node" } });
+    const { client, call, engine, server } = connected;
+    await call("session_create", { runtime: "python" });
+    await call("session_create", { runtime: "node" });
     expect(await engine.listSessions()).toHaveLength(2);
     // The client leaving is what closes the transport; the server notices on its own.
     await client.close();

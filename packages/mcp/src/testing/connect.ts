@@ -1,5 +1,7 @@
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
+import type { RequestOptions } from "@modelcontextprotocol/sdk/shared/protocol.js";
+import { type CallToolResult, CallToolResultSchema } from "@modelcontextprotocol/sdk/types.js";
 import { createFakeEngine, type FakeEngine } from "../../../server/src/testing/fake-engine.js";
 import { type CreateMcpServerOptions, createMcpServer, type Isol8McpServer } from "../create-mcp-server.js";
 
@@ -7,6 +9,8 @@ export interface Connected {
   client: Client;
   server: Isol8McpServer;
   engine: FakeEngine;
+  /** Calls a tool and answers with its result, typed. */
+  call(name: string, args?: Record<string, unknown>, options?: RequestOptions): Promise<CallToolResult>;
   /** Bugs the server reported. */
   bugs: unknown[];
   cleanup(): Promise<void>;
@@ -26,6 +30,7 @@ export async function connect(options: Partial<CreateMcpServerOptions> = {}): Pr
     server,
     engine,
     bugs,
+    call: (name, args = {}, options) => callTool(client, name, args, options),
     async cleanup() {
       await client.close();
       await server.close();
@@ -34,10 +39,18 @@ export async function connect(options: Partial<CreateMcpServerOptions> = {}): Pr
   };
 }
 
+/** `client.callTool` typed as the current result shape (the SDK's type also admits a pre-2024 one). */
+export async function callTool(
+  client: Client,
+  name: string,
+  args: Record<string, unknown>,
+  options?: RequestOptions,
+): Promise<CallToolResult> {
+  return CallToolResultSchema.parse(await client.callTool({ name, arguments: args }, undefined, options));
+}
+
 /** The text of a tool result's first content block. */
-export function textOf(result: { content?: unknown }): string {
-  const [first] = Array.isArray(result.content) ? result.content : [];
-  return first && typeof first === "object" && "text" in first && typeof first.text === "string"
-    ? first.text
-    : "";
+export function textOf(result: CallToolResult): string {
+  const [first] = result.content;
+  return first?.type === "text" ? first.text : "";
 }
