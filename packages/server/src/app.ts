@@ -10,6 +10,7 @@ import { BusyError } from "./load/scheduler.js";
 import { rejectionReason } from "./metrics.js";
 import { registerExecutionRoutes } from "./routes/executions.js";
 import { registerKeyRoutes } from "./routes/keys.js";
+import { type McpMount, registerMcpRoute } from "./routes/mcp.js";
 import { registerOperationRoutes } from "./routes/operations.js";
 import { registerSessionRoutes } from "./routes/sessions.js";
 
@@ -29,6 +30,7 @@ export const OPENAPI_CONFIG = {
 export interface AppOptions {
   adminKey: string | undefined;
   maxBodyBytes: number;
+  mcp: McpMount | undefined;
 }
 
 /** The Hono app: middleware, every route, error mapping and the OpenAPI document. */
@@ -75,6 +77,7 @@ export function createApp(context: ServerContext, options: AppOptions): OpenAPIH
   registerExecutionRoutes(app, context);
   registerSessionRoutes(app, context);
   registerKeyRoutes(app, context);
+  if (options.mcp) registerMcpRoute(app, context, options.mcp, [auth, limit]);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearer", {
     type: "http",

@@ -32,3 +32,5 @@ export {
   type TenantPolicyInput,
 } from "./policy/policy-schema.js";
 export { createServerPolicy, type ServerPolicy } from "./policy/server-policy.js";
+export { MCP_PATH, type McpMount } from "./routes/mcp.js";
+export { createTenantEngine } from "./tenant/tenant-engine.js";
