@@ -43,16 +43,18 @@ export async function* streamInSlot(
       if (event.type === "result") result = event.result;
       yield event;
     }
-    slot.finish(
-      result ? { result } : { error: new Isol8Error("INTERNAL", "the stream ended without a result") },
-    );
+    if (!result) throw new Isol8Error("INTERNAL", "the stream ended without a result");
   } catch (error) {
     slot.finish({ error });
     throw error;
   } finally {
-    if (!result) {
-      abandoned.abort(new Isol8Error("CANCELLED", "the stream's reader went away"));
-      slot.finish({ error: new Isol8Error("CANCELLED", "the stream's reader went away") });
+    // Also reached when the reader returns early, which a reader that has its result may well do.
+    if (result) {
+      slot.finish({ result });
+    } else {
+      const gone = new Isol8Error("CANCELLED", "the stream's reader went away");
+      abandoned.abort(gone);
+      slot.finish({ error: gone });
     }
   }
 }

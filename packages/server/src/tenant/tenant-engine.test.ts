@@ -87,8 +87,13 @@ describe("the MCP mount and the tenant engine", () => {
       events.push(event);
     expect(events.at(-1)).toMatchObject({ type: "result", result: { stdout: "streamed\n" } });
     expect(h.engine.requests[1]?.limits.timeoutMs).toBe(4000);
+    // A reader that stops at the result (as the MCP tools do) still frees its slot.
+    for await (const event of engine.executeStream({ runtime: "python", code: "print again" })) {
+      if (event.type === "result") break;
+    }
     const metrics = await (await h.call("GET", "/metrics")).text();
     expect(metrics).toMatch(/isol8_rejections_total\{reason="policy"\} 3/);
+    expect(metrics).toMatch(/isol8_executions_running 0/);
   });
 
   it("lists and runs only the runtimes the tenant may use", async () => {
