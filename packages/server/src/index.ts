@@ -33,4 +33,3 @@ export {
 } from "./policy/policy-schema.js";
 export { createServerPolicy, type ServerPolicy } from "./policy/server-policy.js";
 export { MCP_PATH, type McpMount } from "./routes/mcp.js";
-export { createTenantEngine } from "./tenant/tenant-engine.js";
