@@ -34,6 +34,8 @@ export interface Isol8McpServer {
   readonly mcp: McpServer;
   /** The id that namespaces this connection's sessions on the engine (`mcp-<id>-<name>`). */
   readonly connectionId: string;
+  /** Tool calls running now. */
+  readonly runningCalls: number;
   /** Serves one transport; an McpServer serves only one, so make a server per connection. */
   connect(transport: Transport): Promise<void>;
   /** Closes the transport and resolves once the connection's sessions are stopped. */
@@ -65,6 +67,7 @@ export function createMcpServer(options: CreateMcpServerOptions): Isol8McpServer
     sessions,
     threshold,
     logError: options.logError ?? ((error) => console.error("isol8 mcp:", error)),
+    running: { count: 0 },
   };
   registerRunTools(mcp, context);
   registerSessionTools(mcp, context);
@@ -94,6 +97,9 @@ export function createMcpServer(options: CreateMcpServerOptions): Isol8McpServer
   return {
     mcp,
     connectionId: sessions.connectionId,
+    get runningCalls() {
+      return context.running.count;
+    },
     connect: (transport) => mcp.connect(transport),
     async close() {
       await mcp.close();

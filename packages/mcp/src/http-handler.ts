@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { SandboxEngine } from "@isol8/core";
 import { WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js";
 import { type CreateMcpServerOptions, createMcpServer, type Isol8McpServer } from "./create-mcp-server.js";
+import { resolveMcpPolicy } from "./policy.js";
 
 /** Who sends a request, as the host's authentication established it. */
 export interface McpHttpScope {
@@ -15,7 +16,10 @@ export interface McpHttpScope {
 }
 
 export interface McpHttpHandlerOptions extends Omit<CreateMcpServerOptions, "engine"> {
-  /** A connection without a request for this long is closed and its sessions stopped. @default 1800000 (30 min) */
+  /**
+   * A connection without a request, and without a tool call still running, for this long is closed and its
+   * sessions stopped. @default 1800000 (30 min)
+   */
   idleTimeoutMs?: number;
   /** Connections one owner may hold; an `initialize` past it answers 429. @default 16 */
   maxConnectionsPerOwner?: number;
@@ -53,6 +57,8 @@ function rpcError(status: number, code: number, message: string): Response {
 export function createMcpHttpHandler(options: McpHttpHandlerOptions = {}): McpHttpHandler {
   const idleTimeoutMs = options.idleTimeoutMs ?? 30 * 60_000;
   const maxPerOwner = options.maxConnectionsPerOwner ?? 16;
+  // A broken policy is the operator's mistake: refuse it now rather than at every client's initialize.
+  const policy = resolveMcpPolicy(options.policy);
   const connections = new Map<string, Connection>();
   // Connections being opened count against the cap too, so parallel initializes cannot overshoot it.
   const opening = new Map<string, number>();
@@ -64,7 +70,10 @@ export function createMcpHttpHandler(options: McpHttpHandlerOptions = {}): McpHt
 
   const touch = (connection: Connection) => {
     clearTimeout(connection.idle);
-    connection.idle = setTimeout(() => void connection.server.close(), idleTimeoutMs);
+    connection.idle = setTimeout(() => {
+      if (connection.server.runningCalls > 0) touch(connection);
+      else void connection.server.close();
+    }, idleTimeoutMs);
     // An idle connection must not keep the process alive.
     connection.idle.unref();
   };
@@ -75,7 +84,7 @@ export function createMcpHttpHandler(options: McpHttpHandlerOptions = {}): McpHt
     }
     opening.set(scope.owner, (opening.get(scope.owner) ?? 0) + 1);
     const { idleTimeoutMs: _idle, maxConnectionsPerOwner: _max, keepAliveMs, ...serverOptions } = options;
-    const server = createMcpServer({ ...serverOptions, engine: scope.engine });
+    const server = createMcpServer({ ...serverOptions, policy, engine: scope.engine });
     const transport = new WebStandardStreamableHTTPServerTransport({
       sessionIdGenerator: () => randomUUID(),
       keepAliveMs: keepAliveMs ?? 15_000,

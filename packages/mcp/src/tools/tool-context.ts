@@ -12,6 +12,8 @@ export interface ToolContext {
   sessions: ConnectionSessions;
   threshold: LogThreshold;
   logError: (error: unknown) => void;
+  /** Calls running now; a connection with any is not idle, however long they take. */
+  running: { count: number };
 }
 
 /**
@@ -23,10 +25,13 @@ export function handler<A>(
   run: (args: A, extra: ToolExtra) => Promise<Record<string, unknown>>,
 ): (args: A, extra: ToolExtra) => Promise<CallToolResult> {
   return async (args, extra) => {
+    context.running.count += 1;
     try {
       return success(await run(args, extra));
     } catch (error) {
       return failure(error, context.logError);
+    } finally {
+      context.running.count -= 1;
     }
   };
 }
