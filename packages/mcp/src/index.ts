@@ -1,4 +1,3 @@
-export { type ConnectionSessions, createConnectionSessions } from "./connection-sessions.js";
 export { type CreateMcpServerOptions, createMcpServer, type Isol8McpServer } from "./create-mcp-server.js";
 export {
   createMcpHttpHandler,
