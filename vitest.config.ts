@@ -12,6 +12,7 @@ const alias = {
   "@isol8/conformance": src("./packages/conformance/src/index.ts"),
   "@isol8/server": src("./packages/server/src/index.ts"),
   "@isol8/remote": src("./packages/remote/src/index.ts"),
+  "@isol8/mcp": src("./packages/mcp/src/index.ts"),
   "@isol8/runtime-python": src("./packages/runtimes/python/src/index.ts"),
   "@isol8/runtime-node": src("./packages/runtimes/node/src/index.ts"),
   "@isol8/runtime-bun": src("./packages/runtimes/bun/src/index.ts"),

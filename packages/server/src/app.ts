@@ -10,6 +10,7 @@ import { BusyError } from "./load/scheduler.js";
 import { countRejection } from "./metrics.js";
 import { registerExecutionRoutes } from "./routes/executions.js";
 import { registerKeyRoutes } from "./routes/keys.js";
+import { type McpMount, registerMcpRoute } from "./routes/mcp.js";
 import { registerOperationRoutes } from "./routes/operations.js";
 import { registerSessionRoutes } from "./routes/sessions.js";
 import { refusalsOverSocket, registerSocketRoutes, SOCKET_PATHS } from "./routes/socket-routes.js";
@@ -30,6 +31,7 @@ export const OPENAPI_CONFIG = {
 export interface AppOptions {
   adminKey: string | undefined;
   maxBodyBytes: number;
+  mcp: McpMount | undefined;
 }
 
 /** The Hono app: middleware, every route, error mapping and the OpenAPI document. */
@@ -78,6 +80,7 @@ export function createApp(context: ServerContext, options: AppOptions): OpenAPIH
   registerSessionRoutes(app, context);
   registerKeyRoutes(app, context);
   registerSocketRoutes(app, context);
+  if (options.mcp) registerMcpRoute(app, context, options.mcp, [auth, limit]);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearer", {
     type: "http",

@@ -10,6 +10,7 @@ import { createScheduler } from "./load/scheduler.js";
 import { createServerMetrics, type ServerMetrics } from "./metrics.js";
 import type { ServerPolicyInput } from "./policy/policy-schema.js";
 import { createServerPolicy, type ServerPolicy } from "./policy/server-policy.js";
+import type { McpMount } from "./routes/mcp.js";
 import { createSessionDirectory } from "./sessions/session-directory.js";
 
 /** Room for a start frame's `{"type":"start","request":…}` around a request of `maxBodyBytes`. */
@@ -37,6 +38,11 @@ export interface CreateServerOptions {
   socketStartTimeoutMs?: number;
   /** The Retry-After of a 429, in seconds. @default 1 */
   retryAfterSeconds?: number;
+  /**
+   * MCP over Streamable HTTP at `/mcp`, behind the same keys and tenant policy: `createMcpHttpHandler()` from
+   * `@isol8/mcp`. @default none: /mcp answers 404
+   */
+  mcp?: McpMount;
   /** Where bugs are reported (errors that reach the client only as "internal server error"). @default console.error */
   logError?: (error: unknown) => void;
 }
@@ -102,6 +108,7 @@ export function createServer(options: CreateServerOptions): Isol8Server {
   const app = createApp(context, {
     adminKey: options.adminKey,
     maxBodyBytes,
+    mcp: options.mcp,
   });
   let server: ReturnType<typeof serve> | undefined;
 
@@ -161,6 +168,8 @@ export function createServer(options: CreateServerOptions): Isol8Server {
       while (scheduler.running > 0 && Date.now() < grace) {
         await new Promise((resolve) => setTimeout(resolve, 20));
       }
+      // MCP connections stop their own sessions as they close; what they leave, the release below stops.
+      await options.mcp?.close();
       await context.sessions.release();
       if (server && "closeAllConnections" in server) server.closeAllConnections();
       await closed;

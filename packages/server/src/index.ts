@@ -32,3 +32,4 @@ export {
   type TenantPolicyInput,
 } from "./policy/policy-schema.js";
 export { createServerPolicy, type ServerPolicy } from "./policy/server-policy.js";
+export { MCP_PATH, type McpMount } from "./routes/mcp.js";
