@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { repoRoot, runCli } from "./helpers/cli.js";
 import { consoleExamples, outputPattern, shellWords } from "./helpers/console-examples.js";
-import { removeSparesOfImages } from "./helpers/containers.js";
+import { removeImagesEventually } from "./helpers/containers.js";
 
 /** Custom images that the examples name and that did not exist before: the ones to remove afterwards. */
 function existing(tags: readonly string[]): string[] {
@@ -33,12 +33,8 @@ describe("docs/dependencies.md: the examples run as shown", () => {
     dir = mkdtempSync(join(tmpdir(), "isol8-deps-docs-"));
     before = existing(customTags);
   });
-  afterAll(() => {
-    for (const tag of existing(customTags)) {
-      if (before.includes(tag)) continue;
-      removeSparesOfImages([tag]);
-      execFileSync("docker", ["rmi", tag], { stdio: "ignore" });
-    }
+  afterAll(async () => {
+    await removeImagesEventually(existing(customTags).filter((tag) => !before.includes(tag)));
     rmSync(dir, { recursive: true, force: true });
   });
 

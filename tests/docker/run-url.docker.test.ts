@@ -59,7 +59,8 @@ describe("isol8 run --url", () => {
       ["run", "--url", `${origin}/moved.py`, "--allow-insecure-url", "--sha256", SHA256, "--verbose"],
       { env: HOOK },
     );
-    expect(result.stdout).toBe("hello from a url /sandbox/hello.py\n");
+    // Named after the URL the user gave (what picked the runtime), not the one it redirected to.
+    expect(result.stdout).toBe("hello from a url /sandbox/moved.py\n");
     expect(result.stderr).toContain(
       `[isol8] fetched ${origin}/code/hello.py after 1 redirect: ${PYTHON.length} bytes, sha256 ${SHA256}\n`,
     );

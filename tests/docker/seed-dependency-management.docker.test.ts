@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type CliResult, runBuiltCli } from "./helpers/cli.js";
 import { shellWords } from "./helpers/console-examples.js";
-import { removeSparesOfImages } from "./helpers/containers.js";
+import { removeImagesEventually } from "./helpers/containers.js";
 
 /**
  * The page isol8 was specified from — "Dependency management" (../shared/seed/000_3ab623f733b6c413.txt) — command by
@@ -66,10 +66,8 @@ describe("the dependency management page, as a new user types it", () => {
     before = new Set(customImages());
   });
 
-  afterAll(() => {
-    const made = customImages().filter((tag) => !before.has(tag));
-    removeSparesOfImages(made);
-    if (made.length > 0) execFileSync("docker", ["rmi", ...made], { stdio: "ignore" });
+  afterAll(async () => {
+    await removeImagesEventually(customImages().filter((tag) => !before.has(tag)));
     rmSync(project, { recursive: true, force: true });
     rmSync(state, { recursive: true, force: true });
   });

@@ -79,6 +79,18 @@ describe("isol8 serve with isol8 keys and run --host", () => {
     );
   });
 
+  it("reports an engine's failure as a local run does: a failed install exits 123 with the package manager's words", async () => {
+    const args = ["-e", "print(1)", "-r", "python", "--install", "isol8-surely-missing-pkg-zzz"];
+    const local = await cli(["run", ...args]);
+    const remote = await cli(["run", "--host", url, "--key", key, ...args]);
+    expect(local.code).toBe(123);
+    expect(remote.code).toBe(123);
+    // Named after the server it came from, the rest as the engine said it.
+    expect(remote.stderr).toContain(
+      `isol8: isol8 server ${url}: Installing isol8-surely-missing-pkg-zzz for python failed`,
+    );
+  });
+
   it("keeps a --session's files between runs on the server, takes the key from ISOL8_API_KEY, and moves files", async () => {
     const first = await cli(
       ["run", "--host", url, "--session", "notes", "-r", "python", "-e", "open('n.txt','w').write('kept')"],

@@ -10,12 +10,11 @@ import { buildTestEngine } from "./helpers/engine.js";
 
 /**
  * The remote engine passes the same suite as the Docker engine, through a real `isol8 serve` stack on loopback: the
- * HTTP server, a SQLite key store, a tenant key, and the Docker engine behind it. Live input needs the WebSocket
- * route; until the remote engine has it, those cases are left out (see docs/server.md).
+ * HTTP server, a SQLite key store, a tenant key, and the Docker engine behind it. Live stdin and signals go over the
+ * WebSocket route, the rest over JSON and Server-Sent Events.
  */
 defineEngineConformance({
   name: "remote (HTTP server over Docker)",
-  capabilities: { liveInput: false },
   leftovers: async () => isol8Containers(),
   createEngine: async (): Promise<SandboxEngine> => {
     const dir = mkdtempSync(join(tmpdir(), "isol8-server-conformance-"));

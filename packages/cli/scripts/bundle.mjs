@@ -57,10 +57,10 @@ const deferRarelyUsedModules = {
  * its code cache) has no loader for that: in the bundle, those imports go through the loader bin.cjs passes in.
  */
 /**
- * Files whose import()s load modules from outside the bundle: runtime plugins, and the server (`isol8 serve`,
- * `isol8 keys`), which stays out of the bundle because better-sqlite3 is a native module and a run never needs it.
+ * Files whose import()s load modules from outside the bundle: runtime plugins, the server (`isol8 serve`,
+ * `isol8 keys`; better-sqlite3 is a native module) and the MCP SDK (`isol8 mcp`), which a run never needs.
  */
-const PLUGIN_IMPORTERS = /(core\/src\/config\/load-runtimes|cli\/src\/actions\/(serve|keys))\.ts$/;
+const PLUGIN_IMPORTERS = /(core\/src\/config\/load-runtimes|cli\/src\/actions\/(serve|keys|mcp))\.ts$/;
 const importPluginsThroughBin = {
   name: "import-plugins-through-bin",
   setup(bundler) {
@@ -82,7 +82,7 @@ await build({
   format: "cjs",
   target: "node20",
   // ssh2's optional native speed-ups (SSH transports only); it falls back to JavaScript without them.
-  external: ["cpu-features", "*.node", "@isol8/server"],
+  external: ["cpu-features", "*.node", "@isol8/server", "@isol8/mcp"],
   banner: {
     js: [
       `const __isol8BundleUrl = require("node:url").pathToFileURL(__filename).href;`,

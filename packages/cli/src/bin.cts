@@ -13,7 +13,7 @@ import vm = require("node:vm");
 type Main = (argv: string[]) => Promise<number>;
 
 /** Commands with a code cache of their own; anything else (help, typos) shares one. */
-const COMMANDS = ["run", "setup", "build", "config", "cleanup", "sessions", "serve", "keys"];
+const COMMANDS = ["run", "setup", "build", "config", "cleanup", "sessions", "serve", "keys", "mcp"];
 
 const argv = process.argv.slice(2);
 const bundlePath = path.join(__dirname, "isol8.cjs");

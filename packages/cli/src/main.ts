@@ -4,6 +4,7 @@ import { buildCommand } from "./commands/build.js";
 import { cleanupCommand } from "./commands/cleanup.js";
 import { configCommand } from "./commands/config.js";
 import { keysCommand } from "./commands/keys.js";
+import { mcpCommand } from "./commands/mcp.js";
 import { runCommand } from "./commands/run.js";
 import { serveCommand } from "./commands/serve.js";
 import { sessionsCommand } from "./commands/sessions.js";
@@ -35,8 +36,9 @@ export async function main(argv: string[]): Promise<number> {
       .command(sessionsCommand(setExitCode))
       .command(serveCommand(setExitCode))
       .command(keysCommand(setExitCode))
+      .command(mcpCommand(setExitCode))
       .option("config", { type: "string", describe: "Path of isol8.config.json", global: true })
-      .demandCommand(1, "Name a command: run, setup, build, config, cleanup, sessions, serve or keys.")
+      .demandCommand(1, "Name a command: run, setup, build, config, cleanup, sessions, serve, keys or mcp.")
       .strict()
       .version(VERSION)
       .help()

@@ -62,8 +62,19 @@ export interface Isol8ErrorOptions {
   cause?: unknown;
 }
 
+/**
+ * Marks isol8's errors across copies of this module: the CLI's bundle carries its own core, while the server and the
+ * MCP package it loads from node_modules carry theirs, and an error from one must still be an Isol8Error to the other.
+ */
+const BRAND = Symbol.for("isol8.Isol8Error");
+
 /** The one error class of isol8: a code for programs, a one-line message and an optional hint for people. */
 export class Isol8Error extends Error {
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return typeof value === "object" && value !== null && (value as Record<symbol, unknown>)[BRAND] === true;
+  }
+
+  readonly [BRAND] = true;
   readonly code: Isol8ErrorCode;
   readonly hint: string | undefined;
 

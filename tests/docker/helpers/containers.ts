@@ -63,3 +63,31 @@ export function removeSparesOfImages(images: readonly string[]): void {
     if (ids.length > 0) execFileSync("docker", ["rm", "-f", ...ids], { stdio: "ignore" });
   }
 }
+
+/**
+ * Removes images a test made, with the spare sandboxes that hold them. A spare that a CLI run was still leaving, or
+ * a sandbox still removing itself, can hold an image for a moment after the run returned: retried for a while.
+ */
+export async function removeImagesEventually(tags: readonly string[], timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let left = [...tags];
+  while (left.length > 0) {
+    removeSparesOfImages(left);
+    left = left.filter((tag) => {
+      try {
+        execFileSync("docker", ["rmi", tag], { stdio: "ignore" });
+        return false;
+      } catch {
+        try {
+          execFileSync("docker", ["image", "inspect", tag], { stdio: "ignore" });
+          return true;
+        } catch {
+          return false;
+        }
+      }
+    });
+    if (left.length === 0) return;
+    if (Date.now() > deadline) throw new Error(`could not remove ${left.join(", ")}: still in use`);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+}

@@ -12,6 +12,7 @@ import { defaultKeyStoreLocation } from "./key-store-location.js";
  */
 export async function serveAction(args: ServeArguments): Promise<number> {
   const server = await import("@isol8/server");
+  const mcp = await import("@isol8/mcp");
   const drainMs = parseDuration(args.drain, "--drain");
   const policy = args.policy ? readPolicy(args.policy, server.serverPolicySchema) : undefined;
   const adminKey = process.env.ISOL8_ADMIN_KEY || undefined;
@@ -23,6 +24,8 @@ export async function serveAction(args: ServeArguments): Promise<number> {
   const http = server.createServer({
     engine,
     keyStore,
+    // MCP over Streamable HTTP at /mcp: the same keys, the same tenant policy.
+    mcp: mcp.createMcpHttpHandler(),
     ...(policy ? { policy } : {}),
     ...(adminKey ? { adminKey } : {}),
   });
