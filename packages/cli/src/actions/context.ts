@@ -42,8 +42,11 @@ export async function createCliContext(options: {
   config?: string | undefined;
   /** Claim and leave spare sandboxes (`isol8 run`): as the config says, or as a flag says. @default off */
   spares?: boolean | "as-configured";
+  /** Keep this many sandboxes started ahead (`isol8 serve`): as the config's `pool.size` says, or at least this. */
+  minimumPool?: number;
 }): Promise<CliContext> {
   const { loaded, runtimes } = await loadCliRuntimes(options.config);
+  const poolSize = Math.max(loaded.config.pool.size, options.minimumPool ?? 0);
   const spares = options.spares === "as-configured" ? loaded.config.spare.enabled : options.spares === true;
   const engine = createDockerEngine({
     runtimes,
@@ -51,6 +54,7 @@ export async function createCliContext(options: {
     extraCaCertificates: loaded.config.extraCaCertificates,
     onBuildProgress: createBuildProgressPrinter(),
     ...(spares ? { spares: { idleTimeoutMs: loaded.config.spare.idleTimeout } } : {}),
+    ...(poolSize > 0 ? { pool: { size: poolSize, idleTimeoutMs: loaded.config.pool.idleTimeout } } : {}),
   });
   // Every execution the CLI starts goes through the audit log when the config asks for one.
   const audit = loaded.config.audit;

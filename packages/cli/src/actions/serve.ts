@@ -16,7 +16,8 @@ export async function serveAction(args: ServeArguments): Promise<number> {
   const drainMs = parseDuration(args.drain, "--drain");
   const policy = args.policy ? readPolicy(args.policy, server.serverPolicySchema) : undefined;
   const adminKey = process.env.ISOL8_ADMIN_KEY || undefined;
-  const { engine } = await createCliContext({ config: args.config });
+  // A pool, so that requests start in a sandbox that is already running; `pool.size` in the config sets it.
+  const { engine } = await createCliContext({ config: args.config, minimumPool: 2 });
   await engine.ping();
   const location = args.keys ?? defaultKeyStoreLocation();
   if (!/^postgres(ql)?:\/\//i.test(location)) mkdirSync(dirname(location), { recursive: true });
