@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from "node:child_process";
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -152,11 +152,15 @@ describe("isol8 serve with isol8 keys and run --host", () => {
     expect((await cli(["keys", "revoke", "key_nope"])).code).toBe(2);
   });
 
-  it("drains on SIGTERM: exits 0 and leaves no sandbox, the session's included", async () => {
+  it("drains on SIGTERM: exits 0, leaves no sandbox (the session's included) and keeps every image", async () => {
     serve.kill("SIGTERM");
     const code = await new Promise<number | null>((resolve) => serve.once("exit", resolve));
     expect(code, serveLog).toBe(0);
     expect(serveLog).toContain("stopped; every sandbox this server made is removed");
     expect(isol8Containers()).toEqual([]);
+    // A restart must find its images: shutting down never removes one.
+    expect(() =>
+      execFileSync("docker", ["image", "inspect", "isol8:python"], { stdio: "ignore" }),
+    ).not.toThrow();
   });
 });
