@@ -1,24 +1,7 @@
-import { readFileSync } from "node:fs";
-import { describe, expect, it, vi } from "vitest";
-import { main } from "../main.js";
+import { describe, expect, it } from "vitest";
+import { doc, helpText } from "./help-text.test-support.js";
 
-const doc = (name: string) => readFileSync(new URL(`../../../../docs/${name}`, import.meta.url), "utf8");
-
-async function runHelp(): Promise<string> {
-  const printed: string[] = [];
-  const log = vi.spyOn(console, "log").mockImplementation((...args: unknown[]) => {
-    printed.push(args.join(" "));
-  });
-  // yargs ends the process after printing help.
-  const exit = vi.spyOn(process, "exit").mockImplementation(() => undefined as never);
-  try {
-    await main(["run", "--help"]);
-  } finally {
-    log.mockRestore();
-    exit.mockRestore();
-  }
-  return printed.join("\n").replace(/\s+/g, " ");
-}
+const runHelp = () => helpText("run");
 
 describe("isol8 run --help and the docs agree on the network options", () => {
   it.each([
