@@ -164,6 +164,8 @@ describe("the dependency management page, as a new user types it", () => {
       expect(why.image).toBe(pythonTag);
       expect(why.installed).toEqual([]);
       expect(why.imageReason).toContain("what `isol8 setup` baked for this project");
+      const config = await type("isol8 config");
+      expect(config.stdout).toMatch(/^setup\.python\s+\["numpy","pandas"\]\s+\(.*; used by a plain run\)$/m);
       const verbose = await type(`${command} --verbose`);
       expect(verbose.stderr).toMatch(
         new RegExp(
