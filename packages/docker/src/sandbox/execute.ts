@@ -64,7 +64,8 @@ export async function executeInSandbox(
   });
   for (let attempt = 1; ; attempt++) {
     const sandbox = await context.acquire(spec, options.signal);
-    const sandboxMs = performance.now() - sandboxStarted;
+    // The contract: 0 when a pre-started sandbox (pool, spare) was claimed; what waiting for it took is not a start.
+    const sandboxMs = sandbox.prestarted ? 0 : performance.now() - sandboxStarted;
     try {
       return await runOnSandbox(
         context,
