@@ -18,7 +18,7 @@ import { parseAssignments, parseLimitFlags, splitPackageList } from "./parse-fla
 import { endProgressLine } from "./progress.js";
 import { runEngineFor } from "./run-engine.js";
 import { readSetupCommands } from "./setup-commands.js";
-import { defaultPackages, listedPackages, projectDirectory } from "./setup-record.js";
+import { defaultPackages, listedPackages, projectDirectory, readSetupRecord } from "./setup-record.js";
 
 /** `isol8 run`: everything is validated before the engine is touched; the program's exit code becomes ours. */
 export async function runAction(args: RunArguments): Promise<number> {
@@ -44,13 +44,13 @@ export async function runAction(args: RunArguments): Promise<number> {
   // The packages every run of the runtime needs (the config's, else what `isol8 setup --<runtime>` baked for this
   // project): with them baked, the custom image covers the run and nothing is installed; without, they are
   // installed like --install. An image named with --image is the user's choice: only --install adds to it.
-  const project = projectDirectory(loaded);
+  const recorded = readSetupRecord(projectDirectory(loaded)).dependencies;
   const defaults = defaultPackages(source.runtime, loaded, {
     explicitImage: args.image !== undefined,
-    project,
+    recorded,
   });
   const packages = [...new Set([...defaults.packages, ...splitPackageList(args.install)])];
-  const listed = listedPackages(loaded, project);
+  const listed = listedPackages(loaded, recorded);
   const setup = [...(loaded.config.setup[source.runtime] ?? []), ...(await readSetupCommands(args.setup))];
   const streaming = args.stream && !args.json;
   const toTerminal = streaming && args.out === undefined;

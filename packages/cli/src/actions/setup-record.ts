@@ -75,18 +75,19 @@ export type PackageSource = "image" | "config" | "setup" | "none";
 
 /**
  * The packages a run of `runtime` needs before its own `--install`s: none when the user named the image (it is
- * theirs to choose), else the config's dependencies, else what setup baked for this project.
+ * theirs to choose), else the config's dependencies, else what setup baked for this project (`recorded`, the
+ * project's record as `readSetupRecord` read it).
  */
 export function defaultPackages(
   runtime: string,
   loaded: LoadedConfig,
-  options: { explicitImage: boolean; project: string; env?: NodeJS.ProcessEnv },
+  options: { explicitImage: boolean; recorded: Readonly<Record<string, string[]>> },
 ): { packages: string[]; source: PackageSource } {
   if (options.explicitImage) return { packages: [], source: "image" };
   const configured = loaded.config.dependencies[runtime];
   if (configured !== undefined) return { packages: configured, source: "config" };
-  const recorded = readSetupRecord(options.project, options.env).dependencies[runtime];
-  if (recorded !== undefined && recorded.length > 0) return { packages: recorded, source: "setup" };
+  const baked = options.recorded[runtime];
+  if (baked !== undefined && baked.length > 0) return { packages: baked, source: "setup" };
   return { packages: [], source: "none" };
 }
 
@@ -96,8 +97,7 @@ export function defaultPackages(
  */
 export function listedPackages(
   loaded: LoadedConfig,
-  project: string,
-  env: NodeJS.ProcessEnv = process.env,
+  recorded: Readonly<Record<string, string[]>>,
 ): Record<string, string[]> {
-  return { ...readSetupRecord(project, env).dependencies, ...loaded.config.dependencies };
+  return { ...recorded, ...loaded.config.dependencies };
 }

@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { Isol8Error } from "@isol8/core";
 import { z } from "zod";
+import { apiKeyDigest, generateApiKey } from "../auth/api-key.js";
 import type { ApiKeyRecord, CreateKeyInput, KeyQuota } from "./key-store.js";
 
 /**
@@ -71,6 +72,26 @@ export function parseCreateKeyInput(input: CreateKeyInput): Required<Omit<Create
 
 export function newKeyId(): string {
   return `key_${randomBytes(9).toString("base64url")}`;
+}
+
+/**
+ * A new key and the row every store inserts for it: the input validated, a fresh secret (returned once, stored only
+ * as its SHA-256), a public id.
+ */
+export function newKeyRow(input: CreateKeyInput, now: number): { key: string; row: KeyRow } {
+  const parsed = parseCreateKeyInput(input);
+  const key = generateApiKey();
+  const row: KeyRow = {
+    id: newKeyId(),
+    name: parsed.name,
+    tenant: parsed.tenant,
+    key_sha256: apiKeyDigest(key).toString("hex"),
+    created_at: now,
+    expires_at: parsed.expiresAt?.getTime() ?? null,
+    revoked_at: null,
+    quota: JSON.stringify(parsed.quota),
+  };
+  return { key, row };
 }
 
 const time = (value: number | string | null): Date | undefined =>

@@ -1,12 +1,11 @@
 import pg from "pg";
-import { apiKeyDigest, digestMatches, generateApiKey, looksLikeApiKey } from "../auth/api-key.js";
+import { apiKeyDigest, digestMatches, looksLikeApiKey } from "../auth/api-key.js";
 import {
   isUsable,
   KEY_COLUMNS,
   KEY_SCHEMA_STATEMENTS,
   type KeyRow,
-  newKeyId,
-  parseCreateKeyInput,
+  newKeyRow,
   recordFromRow,
 } from "./key-schema.js";
 import type { ApiKeyRecord, CreatedKey, CreateKeyInput, KeyStore, VerifiedKey } from "./key-store.js";
@@ -59,18 +58,7 @@ export function createPostgresKeyStore(options: PostgresKeyStoreOptions): KeySto
 
   return {
     async create(input: CreateKeyInput): Promise<CreatedKey> {
-      const parsed = parseCreateKeyInput(input);
-      const key = generateApiKey();
-      const row: KeyRow = {
-        id: newKeyId(),
-        name: parsed.name,
-        tenant: parsed.tenant,
-        key_sha256: apiKeyDigest(key).toString("hex"),
-        created_at: now(),
-        expires_at: parsed.expiresAt?.getTime() ?? null,
-        revoked_at: null,
-        quota: JSON.stringify(parsed.quota),
-      };
+      const { key, row } = newKeyRow(input, now());
       await query(`INSERT INTO isol8_api_keys (${KEY_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, NULL, $7)`, [
         row.id,
         row.name,

@@ -1,12 +1,11 @@
 import Database from "better-sqlite3";
-import { apiKeyDigest, digestMatches, generateApiKey, looksLikeApiKey } from "../auth/api-key.js";
+import { apiKeyDigest, digestMatches, looksLikeApiKey } from "../auth/api-key.js";
 import {
   isUsable,
   KEY_COLUMNS,
   KEY_SCHEMA_STATEMENTS,
   type KeyRow,
-  newKeyId,
-  parseCreateKeyInput,
+  newKeyRow,
   recordFromRow,
 } from "./key-schema.js";
 import type { ApiKeyRecord, CreatedKey, CreateKeyInput, KeyStore, VerifiedKey } from "./key-store.js";
@@ -46,18 +45,7 @@ export function createSqliteKeyStore(options: SqliteKeyStoreOptions): KeyStore {
 
   return {
     async create(input: CreateKeyInput): Promise<CreatedKey> {
-      const parsed = parseCreateKeyInput(input);
-      const key = generateApiKey();
-      const row: KeyRow = {
-        id: newKeyId(),
-        name: parsed.name,
-        tenant: parsed.tenant,
-        key_sha256: apiKeyDigest(key).toString("hex"),
-        created_at: now(),
-        expires_at: parsed.expiresAt?.getTime() ?? null,
-        revoked_at: null,
-        quota: JSON.stringify(parsed.quota),
-      };
+      const { key, row } = newKeyRow(input, now());
       insert.run(row);
       return { key, record: recordFromRow(row) };
     },
