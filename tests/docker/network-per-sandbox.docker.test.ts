@@ -1,0 +1,132 @@
+import { createProgramInput, type NetworkPolicy } from "@isol8/core";
+import { afterAll, describe, expect, it } from "vitest";
+import { buildTestEngine } from "./helpers/engine.js";
+import {
+  cleanupProxiesOf,
+  ownSandboxNetworks,
+  proxiesOf,
+  sandboxNetworksOf,
+  testMarker,
+} from "./helpers/network.js";
+
+/*
+ * A network per filtered sandbox: two sandboxes of one policy share its proxy, never a network. The only
+ * connections tried are to the sandboxes this file starts and to their own proxy.
+ */
+
+const marker = testMarker();
+const engine = buildTestEngine();
+const policy: NetworkPolicy = { mode: "filtered", allow: [marker], deny: [] };
+
+/** The sandbox's own address, found by routing towards its proxy (a UDP connect sends nothing). */
+const OWN_ADDRESS = `
+import os, socket, urllib.parse
+proxy = urllib.parse.urlsplit(os.environ["HTTPS_PROXY"])
+probe = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+probe.connect((proxy.hostname, proxy.port))
+address = probe.getsockname()[0]
+`;
+
+/**
+ * Listens on its address, proves the server answers by connecting to itself, prints the address, then reports
+ * every connection until its stdin ends.
+ */
+const SERVER = `${OWN_ADDRESS}
+import sys, threading
+server = socket.socket()
+server.bind(("0.0.0.0", 8000))
+server.listen()
+def accept():
+    while True:
+        peer, (host, _) = server.accept()
+        print("accepted", "itself" if host == address else "a stranger", flush=True)
+        peer.close()
+threading.Thread(target=accept, daemon=True).start()
+socket.create_connection((address, 8000), timeout=5).close()
+print("listening", address, proxy.hostname, flush=True)
+sys.stdin.read()
+`;
+
+/** Tries the other sandbox's server, and its own proxy as the control that its network works. */
+const CLIENT = (target: string) => `${OWN_ADDRESS}
+import errno
+print("address", address, proxy.hostname)
+socket.create_connection((proxy.hostname, proxy.port), timeout=5).close()
+print("proxy reached")
+try:
+    socket.create_connection(("${target}", 8000), timeout=10).close()
+    print("connected")
+except OSError as error:
+    print("refused", errno.errorcode.get(error.errno, error))
+`;
+
+/** The /28 of an address of the default pool. */
+function subnetOf(address: string): string {
+  const octets = address.split(".").map(Number);
+  return `${octets.slice(0, 3).join(".")}.${Math.floor((octets[3] ?? 0) / 16) * 16}/28`;
+}
+
+afterAll(async () => {
+  await engine.close();
+  expect(ownSandboxNetworks()).toEqual([]);
+  await cleanupProxiesOf(engine, marker);
+});
+
+describe("a network per filtered sandbox", () => {
+  it("keeps two concurrent sandboxes of one policy from connecting to each other", async () => {
+    const input = createProgramInput();
+    let listening: (line: string) => void = () => undefined;
+    const ready = new Promise<string>((resolve) => {
+      listening = resolve;
+    });
+    let serverOut = "";
+    const server = engine.execute(
+      { runtime: "python", code: SERVER, network: policy, limits: { timeoutMs: 60_000 } },
+      {
+        input: input.input,
+        onEvent: (event) => {
+          if (event.type !== "stdout") return;
+          serverOut += event.data;
+          const line = /^(listening .*)\n/m.exec(serverOut)?.[1];
+          if (line) listening(line);
+        },
+      },
+    );
+    const [, serverAddress = "", serverProxy = ""] = (await ready).split(" ");
+    expect(serverAddress).toMatch(/^10\.213\.\d+\.\d+$/);
+
+    const client = await engine.execute({ runtime: "python", code: CLIENT(serverAddress), network: policy });
+    input.end();
+    const served = await server;
+
+    expect(served.exitCode).toBe(0);
+    // The server answered (it reached itself) and nobody else ever got through.
+    expect(served.stdout.trim().split("\n").sort()).toEqual(["accepted itself", await ready].sort());
+    const [address, clientAddress = "", clientProxy = ""] = client.stdout.split("\n")[0]?.split(" ") ?? [];
+    expect(address).toBe("address");
+    // Another network: another /28 of isol8's pool, and the same proxy at another address on it.
+    expect(subnetOf(clientAddress)).not.toBe(subnetOf(serverAddress));
+    expect(clientProxy).not.toBe(serverProxy);
+    expect(client.stdout.split("\n").slice(1)).toEqual([
+      "proxy reached",
+      expect.stringMatching(/^refused (ENETUNREACH|EHOSTUNREACH)$/),
+      "",
+    ]);
+    expect(proxiesOf(marker)).toHaveLength(1);
+  });
+
+  it("gives concurrent sandboxes networks of their own and leaves none behind once closed", async () => {
+    const local = buildTestEngine();
+    const runs = await Promise.all(
+      Array.from({ length: 6 }, () =>
+        local.execute({ runtime: "python", code: `${OWN_ADDRESS}\nprint(address)`, network: policy }),
+      ),
+    );
+    expect(new Set(runs.map((run) => subnetOf(run.stdout.trim()))).size).toBe(6);
+    const [proxy = ""] = proxiesOf(marker);
+    expect(sandboxNetworksOf(proxy).length).toBeGreaterThanOrEqual(6);
+    await local.close();
+    // What remains on the proxy is the file's other engine's: the two networks of the test above, free now.
+    expect(sandboxNetworksOf(proxy).length).toBeLessThanOrEqual(2);
+  });
+});
