@@ -133,7 +133,6 @@ export function createDockerEngine(options: DockerEngineOptions): DockerEngine {
   const networks = new SandboxNetworks(docker, {
     repository,
     ...(options.addressPool ? { addressPool: options.addressPool } : {}),
-    track,
   });
   const pool = new SandboxPool(
     (spec, signal) =>
@@ -256,7 +255,8 @@ export function createDockerEngine(options: DockerEngineOptions): DockerEngine {
       await pool.close();
       await launches.drain();
       if (closeOptions?.waitForRemovals !== false) await removals.drain();
-      await Promise.all([holders?.close(), networks.close()]);
+      const waitForLent = closeOptions?.waitForRemovals !== false;
+      await Promise.all([holders?.close(), networks.close({ waitForLent })]);
     },
   };
 }

@@ -9,11 +9,13 @@ describe("the address pool of sandbox networks", () => {
       subnet: "10.213.0.0/28",
       gateway: "10.213.0.1",
       proxy: "10.213.0.2",
+      sandbox: "10.213.0.3",
     });
     expect(subnetAt(pool, 17)).toEqual({
       subnet: "10.213.1.16/28",
       gateway: "10.213.1.17",
       proxy: "10.213.1.18",
+      sandbox: "10.213.1.19",
     });
     expect(subnetAt(pool, 4095).subnet).toBe("10.213.255.240/28");
   });

@@ -15,11 +15,12 @@ export interface AddressPool {
  */
 export const DEFAULT_ADDRESS_POOL: AddressPool = { base: "10.213.0.0/16", size: 28 };
 
-/** The addresses of one sandbox network: Docker's gateway takes the first, the proxy the next. */
+/** The addresses of one sandbox network: Docker's gateway takes the first, then the proxy, then the sandbox. */
 export interface SandboxSubnet {
   subnet: string;
   gateway: string;
   proxy: string;
+  sandbox: string;
 }
 
 export interface ParsedAddressPool {
@@ -59,6 +60,7 @@ export function subnetAt(pool: ParsedAddressPool, index: number): SandboxSubnet 
     subnet: `${formatAddress(first)}/${pool.size}`,
     gateway: formatAddress(first + 1),
     proxy: formatAddress(first + 2),
+    sandbox: formatAddress(first + 3),
   };
 }
 

@@ -23,7 +23,7 @@ function fakeEgress(): EgressProxies & { asked: Pick<NetworkPolicy, "allow" | "d
 }
 
 /** Planning only names the proxy in the mode; no Docker call happens until a sandbox starts. */
-const networks = new SandboxNetworks({} as never, { repository: "isol8", track: () => undefined });
+const networks = new SandboxNetworks({} as never, { repository: "isol8" });
 
 const policy = (mode: NetworkPolicy["mode"], allow: string[] = [], deny: string[] = []): NetworkPolicy => ({
   mode,

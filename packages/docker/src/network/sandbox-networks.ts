@@ -26,6 +26,11 @@ export interface SandboxNetworkLease {
   proxyId: string;
   /** The proxy's address on this network: what the sandbox's proxy variables name. */
   proxyAddress: string;
+  /**
+   * The one address a sandbox gets on it. Docker gives an address to one container at a time, so a second sandbox
+   * on the network fails to start instead of sharing it: one sandbox per network is the engine's rule, not only ours.
+   */
+  sandboxAddress: string;
   subnet: string;
 }
 
@@ -34,12 +39,12 @@ export interface SandboxNetworksOptions {
   addressPool?: AddressPool;
   /** A free network unused this long is removed. @default 300000 */
   idleTimeoutMs?: number;
-  /** Removals run off the critical path; `close()` waits for those it started. */
-  track: (work: Promise<unknown>) => void;
 }
 
 /** NetworkMode of a container spec that asks for a network of its own behind this proxy (see `start`). */
 const LEASE_PREFIX = "isol8-lease:";
+/** A network removed under us (`isol8 cleanup`), or its sandbox address still held: worth one more network. */
+const RETRY_ON_ANOTHER = /not found|address already in use/i;
 /** Docker refusing a subnet another network holds: another process took it a moment ago. */
 const OVERLAP = /overlap|address space|pool/i;
 const MAX_SUBNET_TRIES = 8;
@@ -106,9 +111,8 @@ export class SandboxNetworks {
     try {
       sandbox = await startSandbox(this.onNetwork(spec, lease));
     } catch (error) {
-      // A free network someone removed under us (`isol8 cleanup`): one retry on a new one.
       void this.discard(lease);
-      if (!String((error as Error).message).includes("not found")) throw error;
+      if (!RETRY_ON_ANOTHER.test(String((error as Error).message))) throw error;
       lease = await this.take(proxy);
       try {
         sandbox = await startSandbox(this.onNetwork(spec, lease));
@@ -135,7 +139,7 @@ export class SandboxNetworks {
     if (existing) return existing;
     const lease = await this.take(proxy);
     try {
-      await sandbox.joinNetwork(lease.id);
+      await sandbox.joinNetwork(lease.id, lease.sandboxAddress);
     } catch (error) {
       void this.discard(lease);
       throw error;
@@ -173,17 +177,18 @@ export class SandboxNetworks {
 
   /**
    * Removes the free networks, and the lent ones once their sandboxes are gone (a released sandbox takes a moment
-   * to go): a process that closes its engine and exits leaves no network behind. Sandboxes that outlive the
-   * engine (--persist, sessions) keep theirs until they are removed; the sweep and `isol8 cleanup` take it then.
+   * to go) unless `waitForLent` is false: a process about to exit (the CLI) leaves those to the sweep of the next
+   * isol8 process, which runs beside that process's own execution. Sandboxes that outlive the engine (--persist,
+   * sessions) keep their networks until they are removed; the sweep and `isol8 cleanup` take them then.
    */
-  async close(): Promise<void> {
+  async close(options: { waitForLent?: boolean } = {}): Promise<void> {
     this.closed = true;
     for (const { lease, timer } of [...this.free.values()].flat()) {
       clearTimeout(timer);
       void this.discard(lease);
     }
     this.free.clear();
-    if (this.bySandbox.size > 0) {
+    if (this.bySandbox.size > 0 && options.waitForLent !== false) {
       const returned = new Promise<void>((resolve) => {
         this.whenAllReturned = resolve;
       });
@@ -226,6 +231,7 @@ export class SandboxNetworks {
         name,
         proxyId: proxy.id,
         proxyAddress: subnet.proxy,
+        sandboxAddress: subnet.sandbox,
         subnet: subnet.subnet,
       };
       this.ours.set(subnet.subnet, lease);
@@ -272,13 +278,22 @@ export class SandboxNetworks {
     const taken = new Set<string>();
     for (const network of networks) {
       for (const config of network.IPAM?.Config ?? []) if (config.Subnet) taken.add(config.Subnet);
-      if (isOrphan(network.Labels ?? {})) this.options.track(removeOrphan(this.docker, network.Id));
+      if (isOrphan(network.Labels ?? {})) this.trackRemoval(removeOrphan(this.docker, network.Id));
     }
     return taken;
   }
 
-  private onNetwork(spec: Docker.ContainerCreateOptions, lease: SandboxNetworkLease) {
-    return { ...spec, HostConfig: { ...spec.HostConfig, NetworkMode: lease.id } };
+  private onNetwork(
+    spec: Docker.ContainerCreateOptions,
+    lease: SandboxNetworkLease,
+  ): Docker.ContainerCreateOptions {
+    return {
+      ...spec,
+      HostConfig: { ...spec.HostConfig, NetworkMode: lease.id },
+      NetworkingConfig: {
+        EndpointsConfig: { [lease.id]: { IPAMConfig: { IPv4Address: lease.sandboxAddress } } },
+      },
+    };
   }
 
   private record(sandboxId: string, lease: SandboxNetworkLease): void {
@@ -329,9 +344,11 @@ export class SandboxNetworks {
   /** Removes a network of ours: the proxy leaves first, since Docker removes only networks nobody is on. */
   private discard(lease: SandboxNetworkLease): Promise<void> {
     this.ours.delete(lease.subnet);
-    const removal = removeNetwork(this.docker, lease.id, [lease.proxyId]).finally(() =>
-      this.removals.delete(removal),
-    );
+    return this.trackRemoval(removeNetwork(this.docker, lease.id, [lease.proxyId]));
+  }
+
+  private trackRemoval(work: Promise<void>): Promise<void> {
+    const removal = work.catch(() => undefined).finally(() => this.removals.delete(removal));
     this.removals.add(removal);
     return removal;
   }
