@@ -219,13 +219,34 @@ ensure_pki() {
 
 # --- processes ------------------------------------------------------------------------------------------------
 
-# Starts "$@" detached (setsid: it outlives this script) unless the pid file names a live process of that name.
+# True when the pid file of $1 names a live process running the executable $2 (a reused pid does not count).
+daemon_running() {
+  local pid_file="$run_dir/$1.pid" exe
+  [ -f "$pid_file" ] || return 1
+  exe="$(readlink "/proc/$(cat "$pid_file")/exe" 2>/dev/null)" || return 1
+  [ "$exe" = "$(readlink -f "$(command -v "$2")")" ]
+}
+
+# The command line plus the content of the config files it names: what must match for a running daemon to be kept.
+daemon_fingerprint() {
+  local arg
+  printf '%s\n' "$*"
+  for arg in "$@"; do
+    case "$arg" in *.toml | *.yaml) [ -f "$arg" ] && sha256sum "$arg" ;; esac
+  done
+}
+
+# Starts "$@" detached (setsid: it outlives this script) unless it already runs with the same command line; one
+# started with other flags or config (an older version of this script) is restarted.
 start_daemon() {
-  local name="$1" pid_file="$run_dir/$1.pid"
+  local name="$1" pid_file="$run_dir/$1.pid" args_file="$run_dir/$1.args"
   shift
-  if [ -f "$pid_file" ] && kill -0 "$(cat "$pid_file")" 2>/dev/null; then
-    return 0
+  if daemon_running "$name" "$1"; then
+    [ "$(cat "$args_file" 2>/dev/null)" = "$(daemon_fingerprint "$@")" ] && return 0
+    log "$name runs with other flags or config: restarting it."
+    stop_daemon "$name"
   fi
+  daemon_fingerprint "$@" >"$args_file"
   log "Starting $name (log: $log_dir/$name.log)..."
   setsid nohup "$@" >>"$log_dir/$name.log" 2>&1 </dev/null &
   echo $! >"$pid_file"
@@ -286,6 +307,7 @@ start_apiserver() {
     --service-account-issuer https://kubernetes.default.svc.cluster.local \
     --service-account-key-file "$pki_dir/service-accounts.pub" \
     --service-account-signing-key-file "$pki_dir/service-accounts.key" \
+    --kubelet-preferred-address-types InternalIP,Hostname \
     --authorization-mode Node,RBAC --enable-admission-plugins NodeRestriction \
     --profiling=false
   wait_for kube-apiserver 90 curl -fsS --cacert "$pki_dir/ca.crt" --cert "$pki_dir/admin.crt" \
