@@ -114,30 +114,44 @@ build_kubernetes() {
   done
 }
 
-# --- pause image ----------------------------------------------------------------------------------------------
+# --- images built here ----------------------------------------------------------------------------------------
 
-# containerd starts a sandbox ("pause") container in every pod and would pull registry.k8s.io/pause, which is not
-# reachable. We build our own static binary and wrap it as a `docker save`-style archive (manifest.json, config,
-# one layer), the format `ctr images import` reads, without needing Docker.
-build_pause_archive() {
-  local archive="$cache_dir/pause.tar" work layer_sha config_sha
-  [ -f "$archive" ] && return 0
+# Writes a `docker save`-style archive (manifest.json, config, one layer), the format `ctr images import` reads,
+# holding one static binary as /$name. No Docker needed: the node's images must not depend on the engine's state.
+write_binary_image() {
+  local archive="$1" ref="$2" binary="$3" user="$4" name work layer_sha config_sha
+  name="$(basename "$binary")"
   work="$(mktemp -d)"
-  (cd "$repo_root/tooling/kubernetes/pause" &&
-    CGO_ENABLED=0 go build -trimpath -ldflags "-s -w" -o "$work/rootfs/pause" .)
-  tar --owner=0 --group=0 --numeric-owner --mtime=@0 -cf "$work/layer.tar" -C "$work/rootfs" pause
+  mkdir -p "$work/rootfs" "$work/archive"
+  cp "$binary" "$work/rootfs/$name"
+  tar --owner=0 --group=0 --numeric-owner --mtime=@0 -cf "$work/layer.tar" -C "$work/rootfs" "$name"
   layer_sha="$(sha256sum "$work/layer.tar" | cut -d' ' -f1)"
-  printf '{"architecture":"amd64","os":"linux","config":{"Entrypoint":["/pause"],"User":"65535:65535"},"rootfs":{"type":"layers","diff_ids":["sha256:%s"]}}' \
-    "$layer_sha" >"$work/config.json"
+  printf '{"architecture":"amd64","os":"linux","config":{"Entrypoint":["/%s"],"User":"%s"},"rootfs":{"type":"layers","diff_ids":["sha256:%s"]}}' \
+    "$name" "$user" "$layer_sha" >"$work/config.json"
   config_sha="$(sha256sum "$work/config.json" | cut -d' ' -f1)"
   mkdir -p "$work/archive/$layer_sha"
   mv "$work/layer.tar" "$work/archive/$layer_sha/layer.tar"
   mv "$work/config.json" "$work/archive/$config_sha.json"
   printf '[{"Config":"%s.json","RepoTags":["%s"],"Layers":["%s/layer.tar"]}]' \
-    "$config_sha" "$pause_image" "$layer_sha" >"$work/archive/manifest.json"
+    "$config_sha" "$ref" "$layer_sha" >"$work/archive/manifest.json"
   tar -cf "$archive.tmp" -C "$work/archive" .
   mv "$archive.tmp" "$archive"
   rm -rf "$work"
+}
+
+# containerd starts a sandbox ("pause") container in every pod and would pull registry.k8s.io/pause, which is not
+# reachable: build our own (tooling/kubernetes/pause, static Go).
+build_pause_image() {
+  [ -f "$cache_dir/pause.tar" ] && return 0
+  (cd "$repo_root/tooling/kubernetes/pause" &&
+    CGO_ENABLED=0 go build -trimpath -ldflags "-s -w" -o "$bin_dir/pause" .)
+  write_binary_image "$cache_dir/pause.tar" "$pause_image" "$bin_dir/pause" 65535:65535
+}
+
+# Imports an image archive into the node's containerd unless an image of that name is there.
+import_archive() {
+  ctr_ images ls -q | grep -qx "$2" && return 0
+  ctr_ images import "$1" >/dev/null
 }
 
 # --- certificates ---------------------------------------------------------------------------------------------
@@ -419,9 +433,7 @@ start_containerd() {
   write_cni_config
   start_daemon containerd containerd --config "$state_dir/containerd/config.toml"
   wait_for containerd 30 ctr --address "$containerd_sock" version
-  if ! ctr_ images ls -q | grep -qx "$pause_image"; then
-    ctr_ images import "$cache_dir/pause.tar" >/dev/null
-  fi
+  import_archive "$cache_dir/pause.tar" "$pause_image"
 }
 
 # The address the node reports: kubelet refuses a loopback node IP, so use the host's primary address.
@@ -521,7 +533,7 @@ ensure_cluster() {
   install_packages
   mkdir -p "$state_dir" "$log_dir" "$run_dir" "$bin_dir"
   build_kubernetes kube-apiserver kubelet kube-controller-manager kube-scheduler kubectl
-  build_pause_archive
+  build_pause_image
   ensure_pki
   start_etcd
   start_apiserver
