@@ -6,6 +6,7 @@
 #
 #   ensure-kubernetes.sh              build what is missing, start what is not running, wait for a Ready node
 #   ensure-kubernetes.sh load IMAGE…  copy Docker images into the node's containerd (same as k8s-load-images.sh)
+#   ensure-kubernetes.sh check [IMAGE] run a pod from IMAGE (default isol8:base) and exec in it
 #   ensure-kubernetes.sh stop         stop every component this script started (state and cache are kept)
 #
 # Prints `export KUBECONFIG=…` on stdout when the cluster is ready; everything else goes to stderr.
@@ -113,9 +114,12 @@ build_kubernetes() {
   for cmd in "${missing[@]}"; do
     log "Building $cmd $K8S_VERSION (minutes on 2 cores; cached in $bin_dir)..."
     started=$SECONDS
-    # The @version matters: a bare `go get` would upgrade k8s.io/kubernetes to the newest release.
-    (cd "$src" && go get "k8s.io/kubernetes/cmd/$cmd@$K8S_VERSION" 2>&1 | grep -v '^go: downloading' >&2 || true
-      CGO_ENABLED=0 go build -trimpath -ldflags "$(version_ldflags)" -o "$bin_dir/$cmd.tmp" "k8s.io/kubernetes/cmd/$cmd")
+    (
+      cd "$src"
+      # The @version matters: a bare `go get` would upgrade k8s.io/kubernetes to the newest release.
+      go get "k8s.io/kubernetes/cmd/$cmd@$K8S_VERSION" 2>&1 | { grep -vE '^go: (downloading|upgraded|added) ' || true; } >&2
+      CGO_ENABLED=0 go build -trimpath -ldflags "$(version_ldflags)" -o "$bin_dir/$cmd.tmp" "k8s.io/kubernetes/cmd/$cmd"
+    )
     mv "$bin_dir/$cmd.tmp" "$bin_dir/$cmd"
     log "Built $cmd in $((SECONDS - started)) s."
   done
@@ -275,9 +279,9 @@ start_daemon() {
 
 # Waits up to $2 seconds for the command "${@:3}" to succeed; on timeout shows the component's log.
 wait_for() {
-  local name="$1" seconds="$2" i
+  local name="$1" seconds="$2"
   shift 2
-  for i in $(seq 1 $((seconds * 2))); do
+  for _ in $(seq 1 $((seconds * 2))); do
     if "$@" >/dev/null 2>&1; then return 0; fi
     sleep 0.5
   done
@@ -652,6 +656,31 @@ ensure_cluster() {
   echo "export KUBECONFIG=$kubeconfig"
 }
 
+# End-to-end proof that the node runs workloads: a pod from an imported image, placed by the scheduler, with the
+# ServiceAccount token mounted, answers an exec through the API server and the kubelet.
+check_cluster() {
+  local image="${1:-isol8:base}" pod="isol8-check-$$" output
+  load_images "$image"
+  kubectl_ apply -f - >/dev/null <<EOF_POD
+apiVersion: v1
+kind: Pod
+metadata: {name: $pod, namespace: default}
+spec:
+  terminationGracePeriodSeconds: 0
+  containers:
+  - {name: main, image: $image, imagePullPolicy: Never, command: [sleep, "300"]}
+EOF_POD
+  if ! kubectl_ wait --for condition=Ready "pod/$pod" --timeout 90s >/dev/null; then
+    kubectl_ describe pod "$pod" >&2
+    kubectl_ delete pod "$pod" --grace-period 0 --wait=false >/dev/null
+    die "check: pod $pod from $image did not become Ready"
+  fi
+  output="$(kubectl_ exec "$pod" -- sh -c 'cat /var/run/secrets/kubernetes.io/serviceaccount/namespace; echo " exec-ok"')"
+  kubectl_ delete pod "$pod" --grace-period 0 --wait=false >/dev/null
+  [ "$output" = "default exec-ok" ] || die "check: exec in $pod printed '$output'"
+  log "check: a pod from $image ran on $node_name and answered exec."
+}
+
 stop_cluster() {
   local name task
   for name in kubelet kube-scheduler kube-controller-manager kube-apiserver; do stop_daemon "$name"; done
@@ -666,6 +695,7 @@ stop_cluster() {
 case "${1:-}" in
   "") ensure_cluster ;;
   load) shift; load_images "$@" ;;
+  check) shift; check_cluster "$@" ;;
   stop) stop_cluster ;;
-  *) die "usage: ensure-kubernetes.sh [load IMAGE...|stop]" ;;
+  *) die "usage: ensure-kubernetes.sh [load IMAGE...|check [IMAGE]|stop]" ;;
 esac
