@@ -121,6 +121,8 @@ evictionHard:
   memory.available: 100Mi
   nodefs.available: 2%
   imagefs.available: 2%
+# A backstop against fork bombs in untrusted code: the pod spec has no PID limit, the kubelet's is node-wide.
+podPidsLimit: 1024
 podCIDR: $pod_cidr
 resolvConf: /etc/resolv.conf
 serializeImagePulls: false
