@@ -57,6 +57,8 @@ install_packages() {
   command -v openssl >/dev/null || missing+=(openssl)
   command -v iptables >/dev/null || missing+=(iptables)
   command -v conntrack >/dev/null || missing+=(conntrack)
+  command -v ip >/dev/null || missing+=(iproute2)
+  command -v curl >/dev/null || missing+=(curl)
   # kubelet's port-forward shells out to socat on containerd 1.6; cheap to have.
   command -v socat >/dev/null || missing+=(socat)
   [ ${#missing[@]} -eq 0 ] && return 0
