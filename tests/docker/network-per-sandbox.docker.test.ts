@@ -115,6 +115,31 @@ describe("a network per filtered sandbox", () => {
     expect(proxiesOf(marker)).toHaveLength(1);
   });
 
+  it("puts a session on a network of its own for a filtered execution, and takes it off afterwards", async () => {
+    const session = await engine.session(`net-${marker.slice(11, 19)}`, { runtime: "python" });
+    try {
+      const filtered = await session.execute({
+        code: `${OWN_ADDRESS}\nsocket.create_connection((proxy.hostname, proxy.port), timeout=5).close()\nprint(address, proxy.hostname)`,
+        network: policy,
+      });
+      const [address = "", proxyAddress = ""] = filtered.stdout.trim().split(" ");
+      expect(address).toMatch(/^10\.213\.\d+\.\d+$/);
+      const after = await session.execute({
+        code: [
+          "import errno, os, socket",
+          'print(os.environ.get("HTTPS_PROXY"))',
+          "try:",
+          `    socket.create_connection(("${proxyAddress}", 3128), timeout=5)`,
+          "except OSError as error:",
+          "    print(errno.errorcode.get(error.errno, error))",
+        ].join("\n"),
+      });
+      expect(after.stdout).toMatch(/^None\n(ENETUNREACH|EHOSTUNREACH)\n$/);
+    } finally {
+      await session.stop();
+    }
+  });
+
   it("gives concurrent sandboxes networks of their own and leaves none behind once closed", async () => {
     const local = buildTestEngine();
     const runs = await Promise.all(
