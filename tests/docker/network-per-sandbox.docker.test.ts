@@ -1,5 +1,7 @@
+import { execFileSync } from "node:child_process";
 import { createProgramInput, type NetworkPolicy } from "@isol8/core";
 import { afterAll, describe, expect, it } from "vitest";
+import { runCli } from "./helpers/cli.js";
 import { buildTestEngine } from "./helpers/engine.js";
 import {
   cleanupProxiesOf,
@@ -92,7 +94,11 @@ describe("a network per filtered sandbox", () => {
         },
       },
     );
-    const [, serverAddress = "", serverProxy = ""] = (await ready).split(" ");
+    // Should the server end before it listens, its result says why.
+    const ended = server.then((result) => {
+      throw new Error(`the server ended first: ${result.exitCode} ${result.stdout} ${result.stderr}`);
+    });
+    const [, serverAddress = "", serverProxy = ""] = (await Promise.race([ready, ended])).split(" ");
     expect(serverAddress).toMatch(/^10\.213\.\d+\.\d+$/);
 
     const client = await engine.execute({ runtime: "python", code: CLIENT(serverAddress), network: policy });
@@ -138,6 +144,28 @@ describe("a network per filtered sandbox", () => {
     } finally {
       await session.stop();
     }
+  });
+
+  it("leaves a CLI run's network to the next run, which removes it", async () => {
+    const all = () =>
+      execFileSync("docker", ["network", "ls", "--filter", "name=isol8-sbx-", "--format", "{{.Name}}"])
+        .toString()
+        .split("\n")
+        .filter(Boolean);
+    const before = new Set(all());
+    const args = ["run", "-r", "python", "-e", "print(1)", "--net", "filtered", "--allow", marker];
+    expect((await runCli(args)).stdout).toBe("1\n");
+    const first = all().filter((name) => !before.has(name));
+    expect(first).toHaveLength(1);
+    expect((await runCli(args)).stdout).toBe("1\n");
+    const second = all().filter((name) => !before.has(name));
+    expect(second).toHaveLength(1);
+    expect(second).not.toEqual(first);
+    // The last one goes with the next isol8 process that needs a network.
+    const next = buildTestEngine();
+    await next.execute({ runtime: "python", code: "print(1)", network: policy });
+    await next.close();
+    expect(all()).not.toContain(second[0]);
   });
 
   it("gives concurrent sandboxes networks of their own and leaves none behind once closed", async () => {

@@ -48,6 +48,8 @@ const RETRY_ON_ANOTHER = /not found|address already in use/i;
 /** Docker refusing a subnet another network holds: another process took it a moment ago. */
 const OVERLAP = /overlap|address space|pool/i;
 const MAX_SUBNET_TRIES = 8;
+/** How often an engine that reuses its networks looks for orphaned ones. */
+const SWEEP_EVERY_MS = 60_000;
 /** How long `close()` waits for lent networks to come back before it leaves them to the sweep. */
 const CLOSE_WAIT_MS = 15_000;
 
@@ -71,7 +73,9 @@ export class SandboxNetworks {
   /** Leases per sandbox (container id), by proxy id. */
   private readonly bySandbox = new Map<string, Map<string, SandboxNetworkLease>>();
   private readonly proxies = new Map<string, EgressProxy>();
-  private taken: Promise<Set<string>> | undefined;
+  /** Orphaned networks being removed, and when the last look for them was. */
+  private readonly sweeping = new Set<string>();
+  private sweptAt = 0;
   /** Removals under way: `close()` waits for them, so a process that exits leaves no network behind. */
   private readonly removals = new Set<Promise<void>>();
   private whenAllReturned: (() => void) | undefined;
@@ -199,12 +203,16 @@ export class SandboxNetworks {
     while (this.removals.size > 0) await Promise.all([...this.removals]);
   }
 
-  /** A ready network behind the proxy: a free one, else a new one. */
+  /**
+   * A ready network behind the proxy: a free one, else a new one. A long-lived engine that keeps reusing its
+   * networks still sweeps now and then, in the background, for what CLI runs left.
+   */
   private async take(proxy: EgressProxy): Promise<SandboxNetworkLease> {
     const shelf = this.free.get(proxy.id);
     const entry = shelf?.pop();
     if (entry) {
       clearTimeout(entry.timer);
+      if (Date.now() - this.sweptAt > SWEEP_EVERY_MS) void this.takenSubnets().catch(() => undefined);
       return entry.lease;
     }
     return this.create(proxy);
@@ -262,23 +270,21 @@ export class SandboxNetworks {
   }
 
   /**
-   * Subnets other networks hold, read once per process (ours are tracked as they come); the first read also sweeps
-   * the networks that processes which died on this host left behind.
+   * Subnets other networks hold, read before each creation (networks are created rarely: they are reused); the read
+   * also sweeps the networks that processes which died on this host left behind.
    */
-  private takenSubnets(): Promise<Set<string>> {
-    this.taken ??= this.readNetworks().catch((error: unknown) => {
-      this.taken = undefined;
-      throw error;
-    });
-    return this.taken;
-  }
-
-  private async readNetworks(): Promise<Set<string>> {
+  private async takenSubnets(): Promise<Set<string>> {
+    this.sweptAt = Date.now();
     const networks = await this.docker.listNetworks();
     const taken = new Set<string>();
     for (const network of networks) {
       for (const config of network.IPAM?.Config ?? []) if (config.Subnet) taken.add(config.Subnet);
-      if (isOrphan(network.Labels ?? {})) this.trackRemoval(removeOrphan(this.docker, network.Id));
+      if (isOrphan(network.Labels ?? {}) && !this.sweeping.has(network.Id)) {
+        this.sweeping.add(network.Id);
+        void this.trackRemoval(removeOrphan(this.docker, network.Id)).finally(() =>
+          this.sweeping.delete(network.Id),
+        );
+      }
     }
     return taken;
   }
