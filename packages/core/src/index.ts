@@ -1,3 +1,4 @@
+export * from "./agent/index.js";
 export {
   type AuditEntry,
   type AuditLog,
@@ -28,6 +29,7 @@ export type {
   SessionOptions,
 } from "./engine.js";
 export { Isol8Error, type Isol8ErrorCode, type Isol8ErrorOptions, isIsol8Error } from "./errors.js";
+export { eventStream } from "./event-stream.js";
 export {
   type DownloadedFile,
   type ExecutionDurations,
@@ -88,4 +90,5 @@ export {
   runtimeDefinitionSchema,
   runtimeImageInputs,
 } from "./runtime.js";
+export { assertInsideSandbox, type ValidatedRequest, validateRequest } from "./validate-request.js";
 export { formatZodIssues } from "./zod-issues.js";

@@ -3,6 +3,7 @@ import {
   type ExecutionEvent,
   type ExecutionRequestInput,
   type ExecutionResult,
+  eventStream,
   type LimitsInput,
   limitsSchema,
   type RuntimeRegistry,
@@ -21,7 +22,6 @@ import {
   explainConnectionFailure,
   launchContainer,
 } from "./client.js";
-import { eventStream } from "./event-stream.js";
 import type { BuildProgress } from "./images/build-image.js";
 import type { ImageReport } from "./images/ensure-image.js";
 import { createImageManager, type SetupOptions } from "./images/image-manager.js";

@@ -1,4 +1,6 @@
 import {
+  type CommandExit,
+  commandEnvironment,
   type DownloadedFile,
   type ExecuteOptions,
   type ExecutionEvent,
@@ -6,7 +8,9 @@ import {
   type ExecutionResult,
   type ImageMatch,
   Isol8Error,
+  OutputCollector,
   type RuntimeDefinition,
+  signalName,
 } from "@isol8/core";
 import {
   assertJoinable,
@@ -18,11 +22,8 @@ import {
   type SandboxNetworkPlan,
 } from "../network/sandbox-network.js";
 import { tlsHintFor } from "../tls-hint.js";
-import type { CommandExit } from "./agent-connection.js";
 import { SANDBOX_DIR } from "./container-spec.js";
-import { commandEnvironment } from "./environment.js";
 import type { ExecutionContext } from "./execute.js";
-import { OutputCollector } from "./output-collector.js";
 import type { Sandbox } from "./sandbox.js";
 
 /** Install output kept for error messages: enough to quote the package manager. */
@@ -31,18 +32,6 @@ const INSTALL_OUTPUT_BYTES = 256 * 1024;
 const MAX_INLINE_BYTES = 64 * 1024;
 /** Network a session is created on and leaves at once: a container created without one could never join one. */
 export const INSTALL_NETWORK = "bridge";
-
-/**
- * Linux signal names by number (the same on x86-64 and arm64). A static table rather than `os.constants.signals`:
- * the sandbox is Linux even when the host is not (macOS numbers SIGSYS 12). SIGSYS is how seccomp kills a process
- * that makes an i386 system call.
- */
-const SIGNALS: readonly string[] = [
-  ...["", "SIGHUP", "SIGINT", "SIGQUIT", "SIGILL", "SIGTRAP", "SIGABRT", "SIGBUS", "SIGFPE", "SIGKILL"],
-  ...["SIGUSR1", "SIGSEGV", "SIGUSR2", "SIGPIPE", "SIGALRM", "SIGTERM", "SIGSTKFLT", "SIGCHLD", "SIGCONT"],
-  ...["SIGSTOP", "SIGTSTP", "SIGTTIN", "SIGTTOU", "SIGURG", "SIGXCPU", "SIGXFSZ", "SIGVTALRM", "SIGPROF"],
-  ...["SIGWINCH", "SIGIO", "SIGPWR", "SIGSYS"],
-];
 
 /** A validated request with its image resolved, ready to run on a sandbox. */
 export interface PreparedRun {
@@ -367,11 +356,6 @@ export async function readSandboxFiles(
     }
   }
   return files;
-}
-
-/** "SIGSYS" for 31; real-time signals by number ("SIG34"). */
-function signalName(signal: number): string {
-  return SIGNALS[signal] || `SIG${signal}`;
 }
 
 function throwIfAborted(signal: AbortSignal | undefined): void {

@@ -1,7 +1,9 @@
 import {
+  assertInsideSandbox,
   type DownloadedFile,
   type ExecuteOptions,
   type ExecutionResult,
+  eventStream,
   formatZodIssues,
   Isol8Error,
   limitsSchema,
@@ -11,15 +13,14 @@ import {
   type SessionInfo,
   type SessionOptions,
   sandboxFileSchema,
+  validateRequest,
 } from "@isol8/core";
 import { isNotFound } from "../client.js";
-import { eventStream } from "../event-stream.js";
 import { LABELS } from "../labels.js";
 import { containerSpec } from "../sandbox/container-spec.js";
 import type { ExecutionContext } from "../sandbox/execute.js";
 import { INSTALL_NETWORK, readSandboxFiles, runOnSandbox } from "../sandbox/run-on-sandbox.js";
 import { attachSandbox, type Sandbox, startSandbox } from "../sandbox/sandbox.js";
-import { assertInsideSandbox, validateRequest } from "../sandbox/validate-request.js";
 import { serialQueue } from "./serial-queue.js";
 
 const SESSION_LABEL = "org.isol8.session";
