@@ -51,7 +51,7 @@ export {
   type SandboxFileInput,
   sandboxFileSchema,
 } from "./execution.js";
-export { canonicalJson, dependencyHash, normalizePackageList, stableHash } from "./hash.js";
+export { canonicalJson, customImageTag, dependencyHash, normalizePackageList, stableHash } from "./hash.js";
 export {
   type HostPattern,
   normalizeNetworkPolicy,

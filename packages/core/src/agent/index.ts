@@ -5,6 +5,7 @@ export {
   type CommandHandlers,
   type CommandSpec,
 } from "./agent-connection.js";
+export { readSandboxFiles, runQuietly, runSetup } from "./agent-steps.js";
 export { commandEnvironment } from "./command-environment.js";
 export { OutputCollector, type OutputCollectorOptions, type StreamName } from "./output-collector.js";
 export {

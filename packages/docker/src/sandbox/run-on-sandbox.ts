@@ -10,6 +10,9 @@ import {
   Isol8Error,
   OutputCollector,
   type RuntimeDefinition,
+  readSandboxFiles,
+  runQuietly,
+  runSetup,
   signalName,
 } from "@isol8/core";
 import {
@@ -102,7 +105,7 @@ export async function runOnSandbox(
     else await Promise.all([codeWritten, ...filesWritten]);
     const env = commandEnvironment([...imageEnv, ...plan.run.env], runtime, request);
     if (workdir !== SANDBOX_DIR) {
-      await runQuietly(sandbox, { argv: ["mkdir", "-p", "--", workdir], env, cwd: SANDBOX_DIR });
+      await runQuietly(sandbox.agent, { argv: ["mkdir", "-p", "--", workdir], env, cwd: SANDBOX_DIR });
     }
 
     let installMs = 0;
@@ -154,7 +157,7 @@ export async function runOnSandbox(
       if (request.setup.length > 0) {
         emit({ type: "phase", phase: "setup", detail: `${request.setup.length} command(s)` });
         const setupStarted = performance.now();
-        const killed = await runSetup(sandbox, request.setup, { env, cwd: workdir, collector });
+        const killed = await runSetup(sandbox.agent, request.setup, { env, cwd: workdir, collector });
         setupMs = performance.now() - setupStarted;
         if (!killed) emit({ type: "phase", phase: "run" });
         exit = killed;
@@ -281,38 +284,6 @@ async function install(
   }
 }
 
-/**
- * The setup commands, one after another, under the program's timer (already running) and into its output
- * collector, so they are masked, capped and streamed like the program. The first that fails stops the run; one
- * that SIGKILL ended (the memory limit) ends it as the program would, and its exit is returned.
- */
-async function runSetup(
-  sandbox: Sandbox,
-  scripts: readonly string[],
-  spec: { env: string[]; cwd: string; collector: OutputCollector },
-): Promise<CommandExit | undefined> {
-  for (const [index, script] of scripts.entries()) {
-    const exit = await sandbox.agent.run(
-      { argv: ["/bin/sh", "-c", script], env: spec.env, cwd: spec.cwd },
-      {
-        onStdout: (chunk) => spec.collector.push("stdout", chunk),
-        onStderr: (chunk) => spec.collector.push("stderr", chunk),
-      },
-    );
-    if (exit.code === 0) continue;
-    if (exit.signal === 9) return exit;
-    const { stderr } = spec.collector.snapshot();
-    const tail = stderr.trim().split("\n").slice(-8).join("\n");
-    const shown = script.length > 60 ? `${script.slice(0, 57)}...` : script;
-    throw new Isol8Error(
-      "SETUP_FAILED",
-      `Setup command ${index + 1} of ${scripts.length} (${JSON.stringify(shown.split("\n")[0])}) exited ${exit.code}; the program did not run`,
-      { hint: tail || "It printed nothing on stderr; run it with `isol8 run -e` to see what it does." },
-    );
-  }
-  return undefined;
-}
-
 /** Whether the memory cgroup killed something since the last look (the installer, or a process it started). */
 async function installerOomKilled(sandbox: Sandbox, oomKills: number): Promise<boolean> {
   const fresh = oomKills > sandbox.oomKillsSeen;
@@ -320,42 +291,12 @@ async function installerOomKilled(sandbox: Sandbox, oomKills: number): Promise<b
   return fresh || (await sandbox.wasOomKilled());
 }
 
-async function runQuietly(
-  sandbox: Sandbox,
-  spec: { argv: string[]; env: string[]; cwd: string },
-): Promise<void> {
-  const errors: Buffer[] = [];
-  const exit = await sandbox.agent.run(spec, { onStdout: () => undefined, onStderr: (c) => errors.push(c) });
-  if (exit.code !== 0) {
-    throw new Isol8Error(
-      "INVALID_INPUT",
-      `${spec.argv.join(" ")} failed: ${Buffer.concat(errors).toString().trim()}`,
-    );
-  }
-}
-
 /** Reads the requested files back; a file that cannot be read is reported, not fatal. */
 async function download(sandbox: Sandbox, paths: readonly string[]): Promise<DownloadedFile[]> {
   if (paths.length > 0 && !sandbox.agent.alive) {
     return paths.map((path) => ({ path, error: "the sandbox was stopped (timeout, output cap or memory)" }));
   }
-  return readSandboxFiles(sandbox, paths);
-}
-
-/** Each path's content, or why it could not be read. */
-export async function readSandboxFiles(
-  sandbox: Sandbox,
-  paths: readonly string[],
-): Promise<DownloadedFile[]> {
-  const files: DownloadedFile[] = [];
-  for (const path of paths) {
-    try {
-      files.push({ path, content: await sandbox.agent.readFile(path) });
-    } catch (error) {
-      files.push({ path, error: (error as Error).message });
-    }
-  }
-  return files;
+  return readSandboxFiles(sandbox.agent, paths);
 }
 
 function throwIfAborted(signal: AbortSignal | undefined): void {

@@ -7,6 +7,7 @@ import {
   formatZodIssues,
   Isol8Error,
   limitsSchema,
+  readSandboxFiles,
   type SandboxFileInput,
   type Session,
   type SessionExecutionInput,
@@ -19,7 +20,7 @@ import { isNotFound } from "../client.js";
 import { LABELS } from "../labels.js";
 import { containerSpec } from "../sandbox/container-spec.js";
 import type { ExecutionContext } from "../sandbox/execute.js";
-import { INSTALL_NETWORK, readSandboxFiles, runOnSandbox } from "../sandbox/run-on-sandbox.js";
+import { INSTALL_NETWORK, runOnSandbox } from "../sandbox/run-on-sandbox.js";
 import { attachSandbox, type Sandbox, startSandbox } from "../sandbox/sandbox.js";
 import { serialQueue } from "./serial-queue.js";
 
@@ -148,7 +149,7 @@ export function createSessions(context: ExecutionContext) {
       },
       async readFiles(paths: string[]): Promise<DownloadedFile[]> {
         for (const path of paths) assertInsideSandbox(path);
-        return serial.run(() => readSandboxFiles(sandbox, paths));
+        return serial.run(() => readSandboxFiles(sandbox.agent, paths));
       },
       detach: () => sandbox.detach(),
       stop: async () => {
