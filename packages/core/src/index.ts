@@ -90,5 +90,8 @@ export {
   runtimeDefinitionSchema,
   runtimeImageInputs,
 } from "./runtime.js";
+export { describeRuntimes } from "./runtime-info.js";
+export { serialQueue } from "./serial-queue.js";
+export { assertSessionName } from "./session-name.js";
 export { assertInsideSandbox, type ValidatedRequest, validateRequest } from "./validate-request.js";
 export { formatZodIssues } from "./zod-issues.js";

@@ -1,4 +1,5 @@
 import {
+  describeRuntimes,
   type ExecuteOptions,
   type ExecutionEvent,
   type ExecutionRequestInput,
@@ -207,12 +208,7 @@ export function createDockerEngine(options: DockerEngineOptions): DockerEngine {
     },
     cleanup: (leftovers) => cleanupResources(docker, leftovers),
     ping: ready,
-    listRuntimes: async () =>
-      options.runtimes.list().map((runtime) => ({
-        name: runtime.name,
-        extensions: [...runtime.extensions, ...(runtime.alsoRuns ?? [])],
-        versions: { ...runtime.versions },
-      })),
+    listRuntimes: async () => describeRuntimes(options.runtimes),
     async session(name, sessionOptions) {
       await ready();
       return sessions.open(name, sessionOptions);

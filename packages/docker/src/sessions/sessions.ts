@@ -1,5 +1,6 @@
 import {
   assertInsideSandbox,
+  assertSessionName,
   type DownloadedFile,
   type ExecuteOptions,
   type ExecutionResult,
@@ -14,6 +15,7 @@ import {
   type SessionInfo,
   type SessionOptions,
   sandboxFileSchema,
+  serialQueue,
   validateRequest,
 } from "@isol8/core";
 import { isNotFound } from "../client.js";
@@ -22,21 +24,15 @@ import { containerSpec } from "../sandbox/container-spec.js";
 import type { ExecutionContext } from "../sandbox/execute.js";
 import { INSTALL_NETWORK, runOnSandbox } from "../sandbox/run-on-sandbox.js";
 import { attachSandbox, type Sandbox, startSandbox } from "../sandbox/sandbox.js";
-import { serialQueue } from "./serial-queue.js";
 
 const SESSION_LABEL = "org.isol8.session";
-const NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/;
 
 export function createSessions(context: ExecutionContext) {
   const { docker } = context;
 
   /** The running session of that name, or a new one. */
   async function open(name: string, options: SessionOptions): Promise<Session> {
-    if (!NAME.test(name)) {
-      throw new Isol8Error("INVALID_INPUT", `Session name "${name}" is not valid`, {
-        hint: "Use letters, digits, '.', '_' and '-' (up to 63 characters).",
-      });
-    }
+    assertSessionName(name);
     const runtime = context.runtimes.get(options.runtime);
     const existing = await find(name);
     if (existing && existing.runtime !== runtime.name) {
