@@ -8,6 +8,7 @@ const src = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 const alias = {
   "@isol8/core": src("./packages/core/src/index.ts"),
   "@isol8/docker": src("./packages/docker/src/index.ts"),
+  "@isol8/kubernetes": src("./packages/kubernetes/src/index.ts"),
   "@isol8/cli": src("./packages/cli/src/index.ts"),
   "@isol8/conformance": src("./packages/conformance/src/index.ts"),
   "@isol8/server": src("./packages/server/src/index.ts"),

@@ -6,6 +6,7 @@ export {
   auditEngine,
   createAuditLog,
 } from "./audit/index.js";
+export { backgroundWork } from "./background-work.js";
 export { configJsonSchema, configJsonSchemaText } from "./config/json-schema.js";
 export { CONFIG_FILE_NAME, type LoadConfigOptions, type LoadedConfig, loadConfig } from "./config/load.js";
 export { type LoadRuntimePluginsOptions, loadRuntimePlugins } from "./config/load-runtimes.js";

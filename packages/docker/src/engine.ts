@@ -1,4 +1,5 @@
 import {
+  backgroundWork,
   describeRuntimes,
   type ExecuteOptions,
   type ExecutionEvent,
@@ -238,21 +239,6 @@ export function createDockerEngine(options: DockerEngineOptions): DockerEngine {
       await launches.drain();
       if (closeOptions?.waitForRemovals !== false) await removals.drain();
       await holders?.close();
-    },
-  };
-}
-
-/** Work that runs in the background (its failure is nobody's to report) and that `drain()` waits for. */
-function backgroundWork() {
-  const pending = new Set<Promise<unknown>>();
-  return {
-    track(work: Promise<unknown>): void {
-      const settled = work.catch(() => undefined).finally(() => pending.delete(settled));
-      pending.add(settled);
-    },
-    /** Resolves once nothing is pending, including work tracked while it waits. */
-    async drain(): Promise<void> {
-      while (pending.size > 0) await Promise.all([...pending]);
     },
   };
 }
