@@ -15,7 +15,7 @@ export interface KubeConfigOptions {
 }
 
 /**
- * Loads the kubeconfig the way kubectl finds it. The client library would silently fall back to
+ * Loads the kubeconfig the way kubectl finds it (of several files in KUBECONFIG, the first that exists). The client library would silently fall back to
  * http://localhost:8080 when there is none; that would surface later as a confusing connection error, so "none" is
  * said here, once, with what was looked at.
  */
@@ -28,8 +28,8 @@ export function loadKubeConfig(options: KubeConfigOptions = {}, env = process.en
   try {
     if (options.kubeconfig && !existsSync(options.kubeconfig))
       throw new Error(`${options.kubeconfig} does not exist`);
-    if (file && options.kubeconfig) config.loadFromFile(file);
-    else if (file || env.KUBERNETES_SERVICE_HOST) config.loadFromDefault();
+    if (file) config.loadFromFile(file);
+    else if (env.KUBERNETES_SERVICE_HOST) config.loadFromCluster();
     else {
       const looked = [
         ...fromEnv.map((path) => `${path} (KUBECONFIG)`),
