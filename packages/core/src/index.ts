@@ -11,7 +11,7 @@ export { configJsonSchema, configJsonSchemaText } from "./config/json-schema.js"
 export { CONFIG_FILE_NAME, type LoadConfigOptions, type LoadedConfig, loadConfig } from "./config/load.js";
 export { type LoadRuntimePluginsOptions, loadRuntimePlugins } from "./config/load-runtimes.js";
 export { mergeLimits, mergeNetworkPolicy } from "./config/merge.js";
-export type { ConfigSource, ResolvedConfig, ResolvedDefaults } from "./config/resolve.js";
+export type { ConfigSource, KubernetesSettings, ResolvedConfig, ResolvedDefaults } from "./config/resolve.js";
 export {
   type ConfigFile,
   type ConfigFileInput,
