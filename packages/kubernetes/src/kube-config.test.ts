@@ -25,6 +25,14 @@ describe("loadKubeConfig", () => {
     );
   });
 
+  it("says that an empty file is not a kubeconfig", () => {
+    const file = join(mkdtempSync(join(tmpdir(), "isol8-kube-")), "config");
+    writeFileSync(file, "\n");
+    expect(() => loadKubeConfig({ kubeconfig: file })).toThrow(
+      `${file} is not a kubeconfig (no clusters, users or contexts)`,
+    );
+  });
+
   it("loads the file that KUBECONFIG names, with its context's namespace", () => {
     const file = join(mkdtempSync(join(tmpdir(), "isol8-kube-")), "config");
     writeFileSync(file, kubeconfig);

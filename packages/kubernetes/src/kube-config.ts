@@ -28,7 +28,7 @@ export function loadKubeConfig(options: KubeConfigOptions = {}, env = process.en
   try {
     if (options.kubeconfig && !existsSync(options.kubeconfig))
       throw new Error(`${options.kubeconfig} does not exist`);
-    if (file) config.loadFromFile(file);
+    if (file) loadFile(config, file);
     else if (env.KUBERNETES_SERVICE_HOST) config.loadFromCluster();
     else {
       const looked = [
@@ -69,6 +69,17 @@ export function loadKubeConfig(options: KubeConfigOptions = {}, env = process.en
     );
   }
   return config;
+}
+
+/** The library reads an empty or foreign YAML file as undefined and fails on a property of it: say what it is. */
+function loadFile(config: KubeConfig, file: string): void {
+  try {
+    config.loadFromFile(file);
+  } catch (error) {
+    if (error instanceof TypeError)
+      throw new Error(`${file} is not a kubeconfig (no clusters, users or contexts)`);
+    throw error;
+  }
 }
 
 /** The namespace to use: the option, else the context's, else "default". */
