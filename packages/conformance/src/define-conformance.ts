@@ -25,6 +25,12 @@ export interface ConformanceCapabilities {
    * @default true
    */
   loopbackOnly: boolean;
+  /**
+   * The "none" network cuts the sandbox off. False only where the backend cannot enforce it and says so (a cluster
+   * whose network plugin ignores NetworkPolicy): a gap declared by whoever runs the suite, never assumed.
+   * @default true
+   */
+  networkIsolation: boolean;
 }
 
 export interface ConformanceOptions {
@@ -58,6 +64,7 @@ export function defineEngineConformance(options: ConformanceOptions): void {
     installs: true,
     liveInput: true,
     loopbackOnly: true,
+    networkIsolation: true,
     ...options.capabilities,
   };
   let engine: SandboxEngine | undefined;

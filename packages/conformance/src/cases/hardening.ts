@@ -60,7 +60,7 @@ export function hardeningCases(context: SuiteContext): void {
         },
         timeout,
       );
-    } else {
+    } else if (context.capabilities.networkIsolation) {
       it(
         "has no network by default: no name resolves and nothing gets through, not even to the node",
         async () => {
