@@ -86,8 +86,20 @@ export function createKubeClient(config: KubeConfig, namespace: string): KubeCli
       ),
     exec: (pod, container, argv) =>
       call("exec into a pod", () => openExec(exec, namespace, pod, container, argv)),
-    ensureNetworkPolicy: (body) =>
-      ensure("create a network policy", () => networking.createNamespacedNetworkPolicy({ namespace, body })),
+    // Read first: an operator may have created the policy and granted no right to create one.
+    ensureNetworkPolicy: async (body) => {
+      const name = body.metadata?.name ?? "";
+      const found = await absent(
+        "read a network policy",
+        () => networking.readNamespacedNetworkPolicy({ name, namespace }).then(() => true),
+        false,
+      );
+      if (!found) {
+        await ensure("create a network policy", () =>
+          networking.createNamespacedNetworkPolicy({ namespace, body }),
+        );
+      }
+    },
     listNetworkPolicies: (labelSelector) =>
       call("list network policies", () =>
         networking.listNamespacedNetworkPolicy({ namespace, labelSelector }),
