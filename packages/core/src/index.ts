@@ -20,6 +20,15 @@ export {
   type RuntimePluginSpec,
   runtimePluginSpecSchema,
 } from "./config/schema.js";
+export {
+  BLOCKED_ADDRESS_RANGES,
+  LOG_TAG,
+  type ParsedPolicy,
+  PROXY_PORT,
+  proxyEnvironment,
+  REFUSAL_PAGES,
+  squidConfig,
+} from "./egress/index.js";
 export type {
   ExecuteOptions,
   RuntimeInfo,

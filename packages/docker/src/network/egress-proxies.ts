@@ -2,7 +2,9 @@ import {
   Isol8Error,
   type NetworkLogEntry,
   type NetworkPolicy,
+  PROXY_PORT,
   parseHostPatterns,
+  squidConfig,
   stableHash,
 } from "@isol8/core";
 import type Docker from "dockerode";
@@ -16,7 +18,6 @@ import {
   proxyContainerSpec,
 } from "./proxy-container.js";
 import { demuxLogs, requestsOf } from "./proxy-log.js";
-import { PROXY_PORT, squidConfig } from "./squid-config.js";
 
 /** A running egress proxy and the internal network it serves. */
 export interface EgressProxy {

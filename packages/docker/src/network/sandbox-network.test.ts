@@ -1,9 +1,9 @@
 import type { NetworkPolicy } from "@isol8/core";
+import { proxyEnvironment } from "@isol8/core";
 import { describe, expect, it } from "vitest";
 import { containerSpec } from "../sandbox/container-spec.js";
 import type { EgressProxies, EgressProxy } from "./egress-proxies.js";
 import { egressBridgeSpec, egressNames, egressNetworkSpec, proxyContainerSpec } from "./proxy-container.js";
-import { proxyEnvironment } from "./proxy-environment.js";
 import { DEAD_END_DNS, planSandboxNetwork } from "./sandbox-network.js";
 
 /** A fake: one proxy per policy, numbered in the order asked for. */

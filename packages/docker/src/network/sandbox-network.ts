@@ -1,7 +1,6 @@
-import { Isol8Error, type NetworkLogEntry, type NetworkPolicy } from "@isol8/core";
+import { Isol8Error, type NetworkLogEntry, type NetworkPolicy, proxyEnvironment } from "@isol8/core";
 import type { Sandbox } from "../sandbox/sandbox.js";
 import type { EgressProxies, EgressProxy } from "./egress-proxies.js";
-import { proxyEnvironment } from "./proxy-environment.js";
 
 /** Where a sandbox is during one phase of an execution (install or run). */
 export interface NetworkPhase {

@@ -1,5 +1,3 @@
-import type { EgressProxy } from "./egress-proxies.js";
-
 /** Hosts reached directly, never through the proxy: the sandbox's own loopback. */
 const NO_PROXY = "localhost,127.0.0.1,::1";
 
@@ -9,7 +7,7 @@ const NO_PROXY = "localhost,127.0.0.1,::1";
  * they are. Node's own `fetch` and `https` ignore them unless NODE_USE_ENV_PROXY=1 (Node 24; tested). The proxy is
  * named by address: the sandbox cannot resolve names.
  */
-export function proxyEnvironment(proxy: EgressProxy): string[] {
+export function proxyEnvironment(proxy: { address: string; port: number }): string[] {
   const url = `http://${proxy.address}:${proxy.port}`;
   return [
     `HTTP_PROXY=${url}`,
