@@ -20,7 +20,8 @@ import { chooseImage, type ImageNaming, runtimeImage } from "./images.js";
 import { createKubeClient, type KubeClient } from "./kube-client.js";
 import { contextNamespace, type KubeConfigOptions, loadKubeConfig } from "./kube-config.js";
 import { managedSelector } from "./labels.js";
-import { denyAllPolicy, NO_NETWORK } from "./network/deny-egress.js";
+import { NO_NETWORK } from "./network/deny-egress.js";
+import { createEgressProxies } from "./network/egress-proxies.js";
 import { type ImagePullPolicy, podSpec } from "./pod/pod-spec.js";
 import { runInPod } from "./pod/run-in-pod.js";
 import { type PodSandbox, type StartTimings, startPodSandbox } from "./pod/sandbox-pod.js";
@@ -78,15 +79,10 @@ export function createKubernetesEngine(options: KubernetesEngineOptions): Kubern
   const removals = backgroundWork();
   const poolIdleMs = options.pool?.idleTimeoutMs ?? 300_000;
 
-  // The deny-all policy must exist before the first sandbox does; once per engine (and again after a failure).
-  let policy: Promise<void> | undefined;
-  const beforePod = () => {
-    policy ??= client.ensureNetworkPolicy(denyAllPolicy()).catch((error: unknown) => {
-      policy = undefined;
-      throw error;
-    });
-    return policy;
-  };
+  const pullPolicy = options.image?.pullPolicy ?? "IfNotPresent";
+  // Network policies (and a filtered policy's proxy) exist before the first sandbox under them does.
+  const egress = createEgressProxies(client, runtimeImage(naming, "proxy"), pullPolicy);
+  const beforePod = () => egress.prepare({ mode: "none", allow: [], deny: [] }).then(() => undefined);
 
   const spec = (input: {
     image: string;
@@ -95,14 +91,15 @@ export function createKubernetesEngine(options: KubernetesEngineOptions): Kubern
     deadlineSeconds: number;
     kind: "sandbox" | "session";
     name?: string;
+    network?: string;
   }) => {
     const pod = podSpec({
       name: input.name ?? `isol8-${input.kind}-${randomBytes(5).toString("hex")}`,
       image: input.image,
       runtime: input.runtime,
       limits: input.limits,
-      imagePullPolicy: options.image?.pullPolicy ?? "IfNotPresent",
-      network: NO_NETWORK,
+      imagePullPolicy: pullPolicy,
+      network: input.network ?? NO_NETWORK,
       activeDeadlineSeconds: input.deadlineSeconds,
       runtimeClassName: options.runtimeClassName,
       seccompLocalhostProfile: options.seccompLocalhostProfile,
@@ -110,10 +107,8 @@ export function createKubernetesEngine(options: KubernetesEngineOptions): Kubern
     });
     return pod;
   };
-  const start = async (pod: ReturnType<typeof spec>, signal?: AbortSignal) => {
-    await beforePod();
-    return startPodSandbox(client, pod, { ...timings, signal });
-  };
+  const start = (pod: ReturnType<typeof spec>, signal?: AbortSignal) =>
+    startPodSandbox(client, pod, { ...timings, signal });
   const pool = new PodPool(
     (pod) => start(pod),
     { size: options.pool?.size ?? 0, idleTimeoutMs: poolIdleMs },
@@ -121,8 +116,15 @@ export function createKubernetesEngine(options: KubernetesEngineOptions): Kubern
   );
   /** Pooled pods wait before they run: their deadline covers the wait and a long run. Per-run limits (timeout,
    * output) are not in a pod's spec, so they do not split the pool. */
-  const pooledSpec = (image: string, runtime: string, limits: Limits) =>
-    spec({ image, runtime, limits, deadlineSeconds: Math.ceil(poolIdleMs / 1000) + 3600, kind: "sandbox" });
+  const pooledSpec = (image: string, runtime: string, limits: Limits, network = NO_NETWORK) =>
+    spec({
+      image,
+      runtime,
+      limits,
+      network,
+      deadlineSeconds: Math.ceil(poolIdleMs / 1000) + 3600,
+      kind: "sandbox",
+    });
 
   const sessions = createSessions({
     client,
@@ -154,14 +156,15 @@ export function createKubernetesEngine(options: KubernetesEngineOptions): Kubern
   ): Promise<ExecutionResult> {
     const startedAt = performance.now();
     const { request, runtime, fileName, workdir } = validateRequest(input, options.runtimes);
-    assertSupported(request, false);
+    assertSupported(request, true);
     if (executeOptions.signal?.aborted) throw new Isol8Error("CANCELLED", "The execution was cancelled");
     const { image, match } = chooseImage(naming, runtime, request);
     executeOptions.onEvent?.({ type: "phase", phase: "sandbox", detail: image });
     const sandboxStarted = performance.now();
-    const pooled = pooledSpec(image, runtime.name, request.limits);
+    const network = await egress.prepare(request.network);
+    const pooled = pooledSpec(image, runtime.name, request.limits, network.label);
     let sandbox: PodSandbox | undefined = pool.claim(PodPool.keyOf(pooled), () =>
-      pooledSpec(image, runtime.name, request.limits),
+      pooledSpec(image, runtime.name, request.limits, network.label),
     );
     sandbox ??= await start(
       spec({
@@ -171,6 +174,7 @@ export function createKubernetesEngine(options: KubernetesEngineOptions): Kubern
         deadlineSeconds:
           Math.ceil((request.limits.timeoutMs + request.limits.installTimeoutMs) / 1000) + DEADLINE_MARGIN_S,
         kind: "sandbox",
+        network: network.label,
       }),
       executeOptions.signal,
     );
@@ -185,7 +189,7 @@ export function createKubernetesEngine(options: KubernetesEngineOptions): Kubern
           workdir,
           image,
           imageMatch: match,
-          networkEnv: [],
+          networkEnv: network.env,
           startedAt,
           sandboxMs,
         },

@@ -5,6 +5,7 @@ import { type ExecutionRequest, Isol8Error } from "@isol8/core";
  * exists, rather than half done.
  */
 export function assertSupported(request: ExecutionRequest, filtered: boolean): void {
+  // `filtered`: whether this kind of sandbox can have a filtered network (single-use pods can, sessions cannot).
   if (request.persist) {
     throw new Isol8Error(
       "INVALID_INPUT",
