@@ -8,6 +8,7 @@ const src = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 const alias = {
   "@isol8/core": src("./packages/core/src/index.ts"),
   "@isol8/docker": src("./packages/docker/src/index.ts"),
+  "@isol8/kubernetes": src("./packages/kubernetes/src/index.ts"),
   "@isol8/cli": src("./packages/cli/src/index.ts"),
   "@isol8/conformance": src("./packages/conformance/src/index.ts"),
   "@isol8/server": src("./packages/server/src/index.ts"),
@@ -32,7 +33,7 @@ export default defineConfig({
         test: {
           name: "unit",
           include: ["packages/**/src/**/*.test.ts", "tests/unit/**/*.test.ts"],
-          exclude: ["**/*.docker.test.ts", "**/node_modules/**", "**/dist/**"],
+          exclude: ["**/*.docker.test.ts", "**/*.kubernetes.test.ts", "**/node_modules/**", "**/dist/**"],
         },
       },
       {
@@ -48,6 +49,20 @@ export default defineConfig({
           globalSetup: ["tests/docker/global-setup.ts"],
           // `isol8 setup --<runtime>` records what it baked per project directory: the tests' records stay here.
           env: { XDG_STATE_HOME: src("./.test-results/xdg-state") },
+        },
+      },
+      {
+        resolve: { alias },
+        test: {
+          name: "kubernetes",
+          include: ["packages/**/src/**/*.kubernetes.test.ts", "tests/kubernetes/**/*.kubernetes.test.ts"],
+          exclude: ["**/node_modules/**", "**/dist/**"],
+          // One node: files run one after another; pods inside a file may still overlap.
+          fileParallelism: false,
+          testTimeout: 300_000,
+          hookTimeout: 600_000,
+          // Fails the run (never skips it) when no cluster answers.
+          globalSetup: ["tests/kubernetes/global-setup.ts"],
         },
       },
     ],

@@ -5,6 +5,7 @@ import { buildTestEngine } from "../tests/docker/helpers/engine.js";
 import { useHostCaBundle } from "../tests/docker/helpers/host-ca.js";
 import { cliBreakdownPhase, cliPhase, ensureCliBuild, root, setupPhase } from "./cli-phases.js";
 import { filteredPhase } from "./filtered-phases.js";
+import { type KubernetesResult, kubernetesConfigured, kubernetesPhase } from "./kubernetes-phases.js";
 import {
   coldPhase,
   rawThroughputPhase,
@@ -24,6 +25,7 @@ import { pause, round, summarize } from "./stats.js";
  *   BENCH_PAUSE_MS        pause between samples, long enough for the pool to refill             [250]
  *   BENCH_THROUGHPUT_RUNS executions in the throughput phase                                     [200]
  *   BENCH_CONCURRENCY     concurrent executions in the throughput phase                          [4]
+ *   BENCH_ONLY=kubernetes only the Kubernetes rows (they run whenever a cluster is configured)
  */
 const iterations = intEnv("BENCH_ITERATIONS", 30);
 const pauseMs = intEnv("BENCH_PAUSE_MS", 250);
@@ -42,7 +44,38 @@ function intEnv(name: string, fallback: number): number {
 
 const log = (message: string) => process.stderr.write(`[bench] ${message}\n`);
 
+/** The Kubernetes rows, next to their Docker equivalents; left out when no cluster answers. */
+async function kubernetesRows(): Promise<{ result: KubernetesResult | undefined; rows: Row[] }> {
+  if (!(await kubernetesConfigured())) {
+    log("kubernetes: no cluster configured (KUBECONFIG), rows left out");
+    return { result: undefined, rows: [] };
+  }
+  log(`kubernetes: ${half} cold executions, then ${half} from a pool of ${warmPoolSize}`);
+  const result = await kubernetesPhase(half, pauseMs, warmPoolSize);
+  return {
+    result,
+    rows: [
+      {
+        name: "kubernetes: cold execute",
+        summary: result.cold,
+        note: "a pod per run: create, start, exec, delete",
+      },
+      {
+        name: "kubernetes: warm execute (pool)",
+        summary: result.warm,
+        note: `pool hits ${result.poolHitRate}`,
+      },
+    ],
+  };
+}
+
 async function main(): Promise<void> {
+  if (process.env.BENCH_ONLY === "kubernetes") {
+    const { result, rows } = await kubernetesRows();
+    process.stdout.write(`\n${formatRows(rows)}\n`);
+    if (!result) process.exitCode = 1;
+    return;
+  }
   const benchStarted = performance.now();
   // The CLI and the library must use the images the tests use: same extra CA certificates, same build hashes.
   useHostCaBundle();
@@ -99,6 +132,7 @@ async function main(): Promise<void> {
   );
   await pause(SETTLE_MS);
   const server = await serverPhase(half, pauseMs, warmPoolSize, serverRuns, concurrency);
+  const kubernetes = await kubernetesRows();
 
   const ratio = (a: number, b: number) => round(a / b, 2);
   const warmRatio = ratio(warm.library.median, warm.rawExec.median);
@@ -125,7 +159,9 @@ async function main(): Promise<void> {
       summary,
       note: `pool hits ${summary.poolHitRate}`,
     })),
+    ...kubernetes.rows.filter((row) => row.name.includes("warm")),
     { name: "cold: library execute (no pool)", summary: cold.library },
+    ...kubernetes.rows.filter((row) => row.name.includes("cold")),
     {
       name: "cold: raw create+start+wait+rm",
       summary: cold.raw,
@@ -219,6 +255,7 @@ async function main(): Promise<void> {
     setupProblem: setupProblem ?? null,
     warmMedianMsByRuntime: Object.fromEntries(Object.entries(runtimes).map(([name, s]) => [name, s.median])),
     warmP95MsByRuntime: Object.fromEntries(Object.entries(runtimes).map(([name, s]) => [name, s.p95])),
+    kubernetes: kubernetes.result ?? null,
     targets,
     loadAverage: { atStart: loadAtStart, atEnd: loadavg().map((load) => round(load, 2)) },
     benchSeconds: round((performance.now() - benchStarted) / 1000, 1),

@@ -58,9 +58,11 @@ const deferRarelyUsedModules = {
  */
 /**
  * Files whose import()s load modules from outside the bundle: runtime plugins, the server (`isol8 serve`,
- * `isol8 keys`; better-sqlite3 is a native module) and the MCP SDK (`isol8 mcp`), which a run never needs.
+ * `isol8 keys`; better-sqlite3 is a native module), the MCP SDK (`isol8 mcp`), which a run never needs, and the
+ * Kubernetes engine (its client library is ~2 MB), which only `--engine kubernetes` loads.
  */
-const PLUGIN_IMPORTERS = /(core\/src\/config\/load-runtimes|cli\/src\/actions\/(serve|keys|mcp))\.ts$/;
+const PLUGIN_IMPORTERS =
+  /(core\/src\/config\/load-runtimes|cli\/src\/actions\/(serve|keys|mcp|kubernetes-engine))\.ts$/;
 const importPluginsThroughBin = {
   name: "import-plugins-through-bin",
   setup(bundler) {
@@ -82,7 +84,7 @@ await build({
   format: "cjs",
   target: "node20",
   // ssh2's optional native speed-ups (SSH transports only); it falls back to JavaScript without them.
-  external: ["cpu-features", "*.node", "@isol8/server", "@isol8/mcp"],
+  external: ["cpu-features", "*.node", "@isol8/server", "@isol8/mcp", "@isol8/kubernetes"],
   banner: {
     js: [
       `const __isol8BundleUrl = require("node:url").pathToFileURL(__filename).href;`,

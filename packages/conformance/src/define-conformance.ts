@@ -18,6 +18,19 @@ export interface ConformanceCapabilities {
   installs: boolean;
   /** Live stdin and signals while the program runs (`options.input`). @default true */
   liveInput: boolean;
+  /**
+   * The "none" network has no interface but loopback. A Kubernetes pod always has one: there a policy cuts it off,
+   * and the case instead proves that a connection to the node (the default gateway) times out: neither connects
+   * nor is refused, either of which means the packets got there.
+   * @default true
+   */
+  loopbackOnly: boolean;
+  /**
+   * The "none" network cuts the sandbox off. False only where the backend cannot enforce it and says so (a cluster
+   * whose network plugin ignores NetworkPolicy): a gap declared by whoever runs the suite, never assumed.
+   * @default true
+   */
+  networkIsolation: boolean;
 }
 
 export interface ConformanceOptions {
@@ -31,6 +44,11 @@ export interface ConformanceOptions {
    */
   leftovers?: () => Promise<string[]>;
   capabilities?: Partial<ConformanceCapabilities>;
+  /**
+   * Without `loopbackOnly`: a TCP port that listens on the sandbox's default gateway (the node), which a sandbox with
+   * a network could reach — the kubelet's 10250 on Kubernetes. @default 10250
+   */
+  egressProbePort?: number;
   /** Time allowed for each case. @default 120000 */
   caseTimeoutMs?: number;
 }
@@ -45,6 +63,8 @@ export function defineEngineConformance(options: ConformanceOptions): void {
     oomKilled: true,
     installs: true,
     liveInput: true,
+    loopbackOnly: true,
+    networkIsolation: true,
     ...options.capabilities,
   };
   let engine: SandboxEngine | undefined;
@@ -55,6 +75,7 @@ export function defineEngineConformance(options: ConformanceOptions): void {
     },
     capabilities,
     leftovers: options.leftovers,
+    egressProbePort: options.egressProbePort ?? 10_250,
     timeout: options.caseTimeoutMs ?? 120_000,
   };
   describe(`SandboxEngine conformance: ${options.name}`, () => {

@@ -6,6 +6,7 @@ export interface SuiteContext {
   engine: () => SandboxEngine;
   capabilities: ConformanceCapabilities;
   leftovers: (() => Promise<string[]>) | undefined;
+  egressProbePort: number;
   timeout: number;
 }
 

@@ -34,3 +34,11 @@ export function normalizePackageList(packages: readonly string[]): string[] {
 export function dependencyHash(runtime: string, packages: readonly string[]): string {
   return stableHash({ runtime, packages: normalizePackageList(packages) });
 }
+
+/**
+ * Tag of a custom image: `<repository>:<runtime>-custom-<first 12 hex of the deps hash>`. Every engine names baked
+ * images alike, so an image built by `isol8 setup` and loaded into a cluster is found there by the same name.
+ */
+export function customImageTag(repository: string, runtime: string, packages: readonly string[]): string {
+  return `${repository}:${runtime}-custom-${dependencyHash(runtime, packages).slice(0, 12)}`;
+}

@@ -1,3 +1,4 @@
+export * from "./agent/index.js";
 export {
   type AuditEntry,
   type AuditLog,
@@ -5,11 +6,12 @@ export {
   auditEngine,
   createAuditLog,
 } from "./audit/index.js";
+export { backgroundWork } from "./background-work.js";
 export { configJsonSchema, configJsonSchemaText } from "./config/json-schema.js";
 export { CONFIG_FILE_NAME, type LoadConfigOptions, type LoadedConfig, loadConfig } from "./config/load.js";
 export { type LoadRuntimePluginsOptions, loadRuntimePlugins } from "./config/load-runtimes.js";
 export { mergeLimits, mergeNetworkPolicy } from "./config/merge.js";
-export type { ConfigSource, ResolvedConfig, ResolvedDefaults } from "./config/resolve.js";
+export type { ConfigSource, KubernetesSettings, ResolvedConfig, ResolvedDefaults } from "./config/resolve.js";
 export {
   type ConfigFile,
   type ConfigFileInput,
@@ -18,6 +20,15 @@ export {
   type RuntimePluginSpec,
   runtimePluginSpecSchema,
 } from "./config/schema.js";
+export {
+  BLOCKED_ADDRESS_RANGES,
+  LOG_TAG,
+  type ParsedPolicy,
+  PROXY_PORT,
+  proxyEnvironment,
+  REFUSAL_PAGES,
+  squidConfig,
+} from "./egress/index.js";
 export type {
   ExecuteOptions,
   RuntimeInfo,
@@ -28,6 +39,7 @@ export type {
   SessionOptions,
 } from "./engine.js";
 export { Isol8Error, type Isol8ErrorCode, type Isol8ErrorOptions, isIsol8Error } from "./errors.js";
+export { eventStream } from "./event-stream.js";
 export {
   type DownloadedFile,
   type ExecutionDurations,
@@ -49,7 +61,7 @@ export {
   type SandboxFileInput,
   sandboxFileSchema,
 } from "./execution.js";
-export { canonicalJson, dependencyHash, normalizePackageList, stableHash } from "./hash.js";
+export { canonicalJson, customImageTag, dependencyHash, normalizePackageList, stableHash } from "./hash.js";
 export {
   type HostPattern,
   normalizeNetworkPolicy,
@@ -88,4 +100,8 @@ export {
   runtimeDefinitionSchema,
   runtimeImageInputs,
 } from "./runtime.js";
+export { describeRuntimes } from "./runtime-info.js";
+export { serialQueue } from "./serial-queue.js";
+export { assertSessionName } from "./session-name.js";
+export { assertInsideSandbox, type ValidatedRequest, validateRequest } from "./validate-request.js";
 export { formatZodIssues } from "./zod-issues.js";

@@ -1,8 +1,11 @@
 import {
+  backgroundWork,
+  describeRuntimes,
   type ExecuteOptions,
   type ExecutionEvent,
   type ExecutionRequestInput,
   type ExecutionResult,
+  eventStream,
   type LimitsInput,
   limitsSchema,
   type RuntimeRegistry,
@@ -21,7 +24,6 @@ import {
   explainConnectionFailure,
   launchContainer,
 } from "./client.js";
-import { eventStream } from "./event-stream.js";
 import type { BuildProgress } from "./images/build-image.js";
 import type { ImageReport } from "./images/ensure-image.js";
 import { createImageManager, type SetupOptions } from "./images/image-manager.js";
@@ -221,12 +223,7 @@ export function createDockerEngine(options: DockerEngineOptions): DockerEngine {
     },
     cleanup: (leftovers) => cleanupResources(docker, leftovers),
     ping: ready,
-    listRuntimes: async () =>
-      options.runtimes.list().map((runtime) => ({
-        name: runtime.name,
-        extensions: [...runtime.extensions, ...(runtime.alsoRuns ?? [])],
-        versions: { ...runtime.versions },
-      })),
+    listRuntimes: async () => describeRuntimes(options.runtimes),
     async session(name, sessionOptions) {
       await ready();
       return sessions.open(name, sessionOptions);
@@ -257,21 +254,6 @@ export function createDockerEngine(options: DockerEngineOptions): DockerEngine {
       if (closeOptions?.waitForRemovals !== false) await removals.drain();
       const waitForLent = closeOptions?.waitForRemovals !== false;
       await Promise.all([holders?.close(), networks.close({ waitForLent })]);
-    },
-  };
-}
-
-/** Work that runs in the background (its failure is nobody's to report) and that `drain()` waits for. */
-function backgroundWork() {
-  const pending = new Set<Promise<unknown>>();
-  return {
-    track(work: Promise<unknown>): void {
-      const settled = work.catch(() => undefined).finally(() => pending.delete(settled));
-      pending.add(settled);
-    },
-    /** Resolves once nothing is pending, including work tracked while it waits. */
-    async drain(): Promise<void> {
-      while (pending.size > 0) await Promise.all([...pending]);
     },
   };
 }

@@ -1,9 +1,15 @@
 import { createInterface } from "node:readline/promises";
+import { Isol8Error } from "@isol8/core";
 import type { CleanupArguments } from "../commands/cleanup.js";
-import { createCliContext } from "./context.js";
+import { createCliContext, loadCliRuntimes } from "./context.js";
+import { createKubernetesCliEngine } from "./kubernetes-engine.js";
 
 /** `isol8 cleanup`: removes what carries isol8's labels, after asking (unless --force). */
 export async function cleanupAction(args: CleanupArguments): Promise<number> {
+  const { loaded, runtimes } = await loadCliRuntimes(args.config);
+  if ((args.engine ?? loaded.config.engine) === "kubernetes") {
+    return cleanupKubernetes(args, await createKubernetesCliEngine(loaded, runtimes));
+  }
   const { engine } = await createCliContext({ config: args.config });
   const leftovers = await engine.findLeftovers({ images: args.images });
   const total = leftovers.containers.length + leftovers.images.length + leftovers.networks.length;
@@ -33,6 +39,43 @@ export async function cleanupAction(args: CleanupArguments): Promise<number> {
   if (report.networksRemoved > 0) process.stdout.write(`Removed ${report.networksRemoved} network(s).\n`);
   const kept = [...report.imagesKept, ...report.networksKept];
   if (kept.length > 0) process.stdout.write(`Kept (in use): ${kept.join(", ")}\n`);
+  return 0;
+}
+
+/** The namespace's pods, network policies and egress proxy objects that carry isol8's labels. */
+async function cleanupKubernetes(
+  args: CleanupArguments,
+  engine: Awaited<ReturnType<typeof createKubernetesCliEngine>>,
+): Promise<number> {
+  if (args.images) {
+    throw new Isol8Error("INVALID_INPUT", "--images does not apply with --engine kubernetes", {
+      hint: "Images live on the cluster's nodes (or its registry); remove them there.",
+    });
+  }
+  const leftovers = await engine.findLeftovers();
+  const rows = [
+    ...leftovers.pods.map((name) => `pod            ${name}`),
+    ...leftovers.networkPolicies.map((name) => `networkpolicy  ${name}`),
+    ...leftovers.deployments.map((name) => `deployment     ${name}`),
+    ...leftovers.services.map((name) => `service        ${name}`),
+  ];
+  if (rows.length === 0) {
+    process.stdout.write(`Nothing to clean up in namespace ${engine.namespace}.\n`);
+    return 0;
+  }
+  process.stdout.write(`${rows.join("\n")}\n`);
+  if (
+    !args.force &&
+    !(await confirm(`Remove these ${rows.length} isol8 object(s) from namespace ${engine.namespace}?`))
+  ) {
+    process.stdout.write("Nothing removed.\n");
+    return 0;
+  }
+  const report = await engine.cleanup(leftovers);
+  process.stdout.write(
+    `Removed ${report.pods} pod(s), ${report.networkPolicies} network policy(ies), ${report.deployments} deployment(s) and ${report.services} service(s).\n`,
+  );
+  await engine.close();
   return 0;
 }
 

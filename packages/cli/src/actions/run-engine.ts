@@ -1,7 +1,8 @@
-import { Isol8Error, type SandboxEngine } from "@isol8/core";
-import type { DockerEngine } from "@isol8/docker";
+import { auditEngine, createAuditLog, Isol8Error, type SandboxEngine } from "@isol8/core";
 import { createRemoteEngine } from "@isol8/remote";
 import type { RunArguments } from "../commands/run.js";
+import type { CliContext } from "./context.js";
+import { createKubernetesCliEngine } from "./kubernetes-engine.js";
 
 /** The engine a run uses: the local Docker engine, or an isol8 server (`--host`). */
 export interface RunEngine {
@@ -12,9 +13,25 @@ export interface RunEngine {
 
 /**
  * With `--host`, the same run goes to a server: the key from `--key`, else ISOL8_API_KEY. Options that only mean
- * something on this machine's Docker are refused before anything is sent.
+ * something on this machine's Docker are refused before anything is sent. With `--engine kubernetes` (or the
+ * config's `engine`), it goes to a pod in the cluster.
  */
-export function runEngineFor(args: RunArguments, local: DockerEngine): RunEngine {
+export async function runEngineFor(args: RunArguments, context: CliContext): Promise<RunEngine> {
+  const kind = args.engine ?? context.loaded.config.engine;
+  if (kind === "kubernetes") {
+    if (args.host) {
+      throw new Isol8Error("INVALID_INPUT", "--host and --engine kubernetes do not go together", {
+        hint: "A server chooses its own engine; drop one of them.",
+      });
+    }
+    const kubernetes = await createKubernetesCliEngine(context.loaded, context.runtimes);
+    const audit = context.loaded.config.audit;
+    return {
+      engine: audit ? auditEngine(kubernetes, createAuditLog(audit)) : kubernetes,
+      close: () => kubernetes.close(),
+    };
+  }
+  const local = context.engine;
   if (!args.host) return { engine: local, close: () => local.close({ waitForRemovals: false }) };
   if (args.persist || args.forceImage) {
     throw new Isol8Error(

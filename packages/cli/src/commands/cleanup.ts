@@ -3,6 +3,7 @@ import type { ArgumentsCamelCase, Argv, CommandModule } from "yargs";
 export interface CleanupArguments {
   images: boolean;
   force: boolean;
+  engine?: "docker" | "kubernetes";
   config?: string;
 }
 
@@ -14,6 +15,12 @@ export function cleanupCommand(setExitCode: (code: number) => void): CommandModu
     builder: (yargs: Argv) =>
       yargs
         .option("images", { type: "boolean", default: false, describe: "Also remove every isol8 image" })
+        .option("engine", {
+          type: "string",
+          choices: ["docker", "kubernetes"],
+          describe:
+            "Clean up in the Kubernetes namespace instead: isol8's pods, network policies and egress proxy [default: config engine, docker]",
+        })
         .option("force", {
           alias: "f",
           type: "boolean",

@@ -35,6 +35,7 @@ export interface RunArguments {
   spare?: boolean;
   session?: string;
   host?: string;
+  engine?: "docker" | "kubernetes";
   key?: string;
   files?: string;
   download: string[];
@@ -175,6 +176,12 @@ export function runCommand(setExitCode: (code: number) => void): CommandModule<o
           type: "boolean",
           default: true,
           describe: "Stream output live (--no-stream prints it when the program ends)",
+        })
+        .option("engine", {
+          type: "string",
+          choices: ["docker", "kubernetes"],
+          describe:
+            "Where the sandbox runs: the local Docker engine, or a pod in the Kubernetes cluster of the kubeconfig (docs/kubernetes.md) [default: config engine, docker]",
         })
         .option("host", {
           type: "string",

@@ -38,6 +38,9 @@ describe("docs/configuration.md", () => {
     expect(Object.keys(example.defaults).sort()).toEqual(Object.keys(shape.defaults.unwrap().shape).sort());
     expect(Object.keys(example.pool).sort()).toEqual(Object.keys(shape.pool.unwrap().shape).sort());
     expect(Object.keys(example.spare).sort()).toEqual(Object.keys(shape.spare.unwrap().shape).sort());
+    expect(Object.keys(example.kubernetes).sort()).toEqual(
+      Object.keys(shape.kubernetes.unwrap().shape).sort(),
+    );
   });
 
   it("shows the error message isol8 really prints", () => {

@@ -63,6 +63,8 @@ describe("loadConfig", () => {
       runtimes: [],
       registries: {},
       pool: { size: 0, idleTimeout: 300_000 },
+      engine: "docker",
+      kubernetes: {},
       spare: { enabled: true, idleTimeout: 60_000 },
     });
     expect(new Set(Object.values(sources))).toEqual(new Set(["default"]));

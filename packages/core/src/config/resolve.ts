@@ -56,6 +56,10 @@ export interface ResolvedConfig {
   };
   /** Where sandbox networks take their subnets from, when the config says (the engine has a default). */
   addressPool?: { base: string; size: number };
+  /** Where sandboxes run. @default "docker" */
+  engine: "docker" | "kubernetes";
+  /** Settings of the Kubernetes engine, as written (`kubeconfig` absolute). @default {} */
+  kubernetes: KubernetesSettings;
   /** The audit log, when the config asks for one (`file` absolute). */
   audit?: { file: string; maxBytes: number; keep: number; includeCode: boolean; includeOutput: boolean };
   /** The CLI's spare sandbox, left by one run for the next. */
@@ -65,6 +69,15 @@ export interface ResolvedConfig {
     /** Milliseconds an unclaimed spare waits before it removes itself. @default 60000 */
     idleTimeout: number;
   };
+}
+
+export interface KubernetesSettings {
+  kubeconfig?: string;
+  context?: string;
+  namespace?: string;
+  image?: { registry?: string; pullPolicy?: "Always" | "IfNotPresent" | "Never" };
+  runtimeClassName?: string;
+  seccompProfile?: string;
 }
 
 export interface ResolveContext {
@@ -148,6 +161,15 @@ export function resolveConfig(
       size: pick("pool.size", file?.pool?.size, 0),
       idleTimeout: pick("pool.idleTimeout", file?.pool?.idleTimeout, 5 * 60_000),
     },
+    engine: pick("engine", file?.engine, "docker"),
+    kubernetes: pick(
+      "kubernetes",
+      file?.kubernetes && {
+        ...file.kubernetes,
+        ...(file.kubernetes.kubeconfig ? { kubeconfig: fromFile(file.kubernetes.kubeconfig) } : {}),
+      },
+      {},
+    ),
     spare: {
       enabled: pick("spare.enabled", file?.spare?.enabled, true),
       idleTimeout: pick("spare.idleTimeout", file?.spare?.idleTimeout, 60_000),

@@ -175,6 +175,47 @@ export const configFileSchema = z
         description:
           "Each filtered sandbox (and each install) gets an internal network of its own, with a subnet from this range; pick one your machine's own networks do not use.",
       }),
+    engine: z.enum(["docker", "kubernetes"]).meta({
+      description:
+        "Where sandboxes run: the local Docker engine, or pods in a Kubernetes cluster (`isol8 run --engine`).",
+      default: "docker",
+    }),
+    kubernetes: z
+      .strictObject({
+        kubeconfig: z.string().min(1).meta({
+          description:
+            "A kubeconfig file; relative to this file. Else KUBECONFIG, ~/.kube/config, then in-cluster.",
+        }),
+        context: z
+          .string()
+          .min(1)
+          .meta({ description: "A context of the kubeconfig; else its current one." }),
+        namespace: z.string().min(1).meta({
+          description:
+            "Namespace of the sandbox pods, policies and egress proxy; else the context's, else default.",
+        }),
+        image: z
+          .strictObject({
+            registry: z.string().min(1).meta({
+              description: "Registry (and path) in front of every image name: <registry>/isol8:python.",
+            }),
+            pullPolicy: z.enum(["Always", "IfNotPresent", "Never"]).meta({
+              description: "imagePullPolicy of sandbox pods; Never for images loaded into the nodes by hand.",
+              default: "IfNotPresent",
+            }),
+          })
+          .partial(),
+        runtimeClassName: z.string().min(1).meta({
+          description:
+            "RuntimeClass of every sandbox pod (gVisor, Kata); else the cluster's default runtime.",
+        }),
+        seccompProfile: z.string().min(1).meta({
+          description:
+            "A Localhost seccomp profile on the nodes (relative to the kubelet's seccomp folder); else RuntimeDefault.",
+        }),
+      })
+      .partial()
+      .meta({ description: "The Kubernetes engine: docs/kubernetes.md." }),
     audit: z
       .strictObject({
         file: z.string().min(1).meta({

@@ -5,14 +5,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import {
   AGENT_PROTOCOL_VERSION,
   type AgentFrame,
   AgentFrameDecoder,
   encodeHostFrame,
   type HostFrame,
-} from "./protocol.js";
+} from "@isol8/core";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 
 const run = promisify(execFile);
 const IMAGE = "isol8-dev-agent:test";

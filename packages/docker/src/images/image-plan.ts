@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import {
+  customImageTag,
   dependencyHash,
   normalizePackageList,
   type RuntimeDefinition,
@@ -83,11 +84,6 @@ export function runtimePlan(repository: string, runtime: RuntimeDefinition, base
   const tag = `${repository}:${runtime.name}`;
   const labels = { ...labelsFor("runtime", hash, repository, tag), [LABELS.runtime]: runtime.name };
   return { tag, kind: "runtime", hash, files, buildArgs: {}, labels };
-}
-
-/** Tag of a custom image: `<repository>:<runtime>-custom-<first 12 hex of the deps hash>`. */
-export function customImageTag(repository: string, runtime: string, packages: readonly string[]): string {
-  return `${repository}:${runtime}-custom-${dependencyHash(runtime, packages).slice(0, 12)}`;
 }
 
 export function customPlan(

@@ -2,7 +2,9 @@ import {
   Isol8Error,
   type NetworkLogEntry,
   type NetworkPolicy,
+  PROXY_PORT,
   parseHostPatterns,
+  squidConfig,
   stableHash,
 } from "@isol8/core";
 import type Docker from "dockerode";
@@ -10,7 +12,6 @@ import { isConflict, isNotFound } from "../client.js";
 import { LABELS } from "../labels.js";
 import { egressBridgeName, egressBridgeSpec, proxyContainerSpec, proxyName } from "./proxy-container.js";
 import { demuxLogs, requestsOf } from "./proxy-log.js";
-import { PROXY_PORT, squidConfig } from "./squid-config.js";
 
 /** A running egress proxy of one policy; each sandbox reaches it on a network of its own (SandboxNetworks). */
 export interface EgressProxy {

@@ -1,5 +1,5 @@
 import type { NetworkLogEntry, NetworkRefusal } from "@isol8/core";
-import { LOG_TAG, REFUSAL_PAGES } from "./squid-config.js";
+import { LOG_TAG, REFUSAL_PAGES } from "@isol8/core";
 
 /** One line of the proxy's access log: a request, who made it and when it started. */
 export interface ProxyLogRecord {

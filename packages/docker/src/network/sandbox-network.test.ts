@@ -1,9 +1,9 @@
 import type { NetworkPolicy } from "@isol8/core";
+import { proxyEnvironment } from "@isol8/core";
 import { describe, expect, it } from "vitest";
 import { containerSpec } from "../sandbox/container-spec.js";
 import type { EgressProxies } from "./egress-proxies.js";
 import { egressBridgeSpec, proxyContainerSpec, proxyName, sandboxNetworkSpec } from "./proxy-container.js";
-import { proxyEnvironment } from "./proxy-environment.js";
 import { DEAD_END_DNS, planSandboxNetwork } from "./sandbox-network.js";
 import { SandboxNetworks } from "./sandbox-networks.js";
 
@@ -125,7 +125,7 @@ describe("planSandboxNetwork", () => {
 
 describe("proxyEnvironment", () => {
   it("points every client at the proxy by address, keeping loopback direct", () => {
-    expect(proxyEnvironment("172.30.0.2", 3128)).toEqual([
+    expect(proxyEnvironment({ address: "172.30.0.2", port: 3128 })).toEqual([
       "HTTP_PROXY=http://172.30.0.2:3128",
       "HTTPS_PROXY=http://172.30.0.2:3128",
       "http_proxy=http://172.30.0.2:3128",

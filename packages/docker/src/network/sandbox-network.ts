@@ -1,7 +1,6 @@
-import { Isol8Error, type NetworkLogEntry, type NetworkPolicy } from "@isol8/core";
+import { Isol8Error, type NetworkLogEntry, type NetworkPolicy, proxyEnvironment } from "@isol8/core";
 import type { Sandbox } from "../sandbox/sandbox.js";
 import type { EgressProxies, EgressProxy } from "./egress-proxies.js";
-import { proxyEnvironment } from "./proxy-environment.js";
 import type { SandboxNetworks } from "./sandbox-networks.js";
 
 /** Where a sandbox is during one phase of an execution (install or run). */
@@ -77,7 +76,7 @@ export async function enterInstallNetwork(
   const proxy = plan.install.proxy;
   if (!proxy) return [];
   const lease = await networks.join(sandbox, proxy);
-  return proxyEnvironment(lease.proxyAddress, proxy.port);
+  return proxyEnvironment({ address: lease.proxyAddress, port: proxy.port });
 }
 
 /**
@@ -94,7 +93,7 @@ export async function enterRunNetwork(
   if (install && install.id !== run?.id) await networks.leave(sandbox, install.id);
   if (!run) return [];
   const lease = await networks.join(sandbox, run);
-  return proxyEnvironment(lease.proxyAddress, run.port);
+  return proxyEnvironment({ address: lease.proxyAddress, port: run.port });
 }
 
 /** Takes a kept-alive sandbox (a session) off its networks, so that the next execution starts without one. */

@@ -5,6 +5,7 @@ import {
   type ExecutionResult,
   Isol8Error,
   type RuntimeRegistry,
+  validateRequest,
 } from "@isol8/core";
 import type Docker from "dockerode";
 import type { ImageManager } from "../images/image-manager.js";
@@ -14,7 +15,6 @@ import type { SandboxNetworks } from "../network/sandbox-networks.js";
 import { containerSpec } from "./container-spec.js";
 import { runOnSandbox } from "./run-on-sandbox.js";
 import type { Sandbox } from "./sandbox.js";
-import { validateRequest } from "./validate-request.js";
 
 export interface ExecutionContext {
   docker: Docker;

@@ -1,4 +1,6 @@
 import {
+  type CommandExit,
+  commandEnvironment,
   type DownloadedFile,
   type ExecuteOptions,
   type ExecutionEvent,
@@ -6,7 +8,12 @@ import {
   type ExecutionResult,
   type ImageMatch,
   Isol8Error,
+  OutputCollector,
   type RuntimeDefinition,
+  readSandboxFiles,
+  runQuietly,
+  runSetup,
+  signalName,
 } from "@isol8/core";
 import {
   assertJoinable,
@@ -18,11 +25,8 @@ import {
   type SandboxNetworkPlan,
 } from "../network/sandbox-network.js";
 import { tlsHintFor } from "../tls-hint.js";
-import type { CommandExit } from "./agent-connection.js";
 import { SANDBOX_DIR } from "./container-spec.js";
-import { commandEnvironment } from "./environment.js";
 import type { ExecutionContext } from "./execute.js";
-import { OutputCollector } from "./output-collector.js";
 import type { Sandbox } from "./sandbox.js";
 
 /** Install output kept for error messages: enough to quote the package manager. */
@@ -31,18 +35,6 @@ const INSTALL_OUTPUT_BYTES = 256 * 1024;
 const MAX_INLINE_BYTES = 64 * 1024;
 /** Network a session is created on and leaves at once: a container created without one could never join one. */
 export const INSTALL_NETWORK = "bridge";
-
-/**
- * Linux signal names by number (the same on x86-64 and arm64). A static table rather than `os.constants.signals`:
- * the sandbox is Linux even when the host is not (macOS numbers SIGSYS 12). SIGSYS is how seccomp kills a process
- * that makes an i386 system call.
- */
-const SIGNALS: readonly string[] = [
-  ...["", "SIGHUP", "SIGINT", "SIGQUIT", "SIGILL", "SIGTRAP", "SIGABRT", "SIGBUS", "SIGFPE", "SIGKILL"],
-  ...["SIGUSR1", "SIGSEGV", "SIGUSR2", "SIGPIPE", "SIGALRM", "SIGTERM", "SIGSTKFLT", "SIGCHLD", "SIGCONT"],
-  ...["SIGSTOP", "SIGTSTP", "SIGTTIN", "SIGTTOU", "SIGURG", "SIGXCPU", "SIGXFSZ", "SIGVTALRM", "SIGPROF"],
-  ...["SIGWINCH", "SIGIO", "SIGPWR", "SIGSYS"],
-];
 
 /** A validated request with its image resolved, ready to run on a sandbox. */
 export interface PreparedRun {
@@ -114,7 +106,7 @@ export async function runOnSandbox(
     else await Promise.all([codeWritten, ...filesWritten]);
     if (workdir !== SANDBOX_DIR) {
       const env = commandEnvironment(imageEnv, runtime, request);
-      await runQuietly(sandbox, { argv: ["mkdir", "-p", "--", workdir], env, cwd: SANDBOX_DIR });
+      await runQuietly(sandbox.agent, { argv: ["mkdir", "-p", "--", workdir], env, cwd: SANDBOX_DIR });
     }
 
     let installMs = 0;
@@ -168,7 +160,7 @@ export async function runOnSandbox(
       if (request.setup.length > 0) {
         emit({ type: "phase", phase: "setup", detail: `${request.setup.length} command(s)` });
         const setupStarted = performance.now();
-        const killed = await runSetup(sandbox, request.setup, { env, cwd: workdir, collector });
+        const killed = await runSetup(sandbox.agent, request.setup, { env, cwd: workdir, collector });
         setupMs = performance.now() - setupStarted;
         if (!killed) emit({ type: "phase", phase: "run" });
         exit = killed;
@@ -295,38 +287,6 @@ async function install(
   }
 }
 
-/**
- * The setup commands, one after another, under the program's timer (already running) and into its output
- * collector, so they are masked, capped and streamed like the program. The first that fails stops the run; one
- * that SIGKILL ended (the memory limit) ends it as the program would, and its exit is returned.
- */
-async function runSetup(
-  sandbox: Sandbox,
-  scripts: readonly string[],
-  spec: { env: string[]; cwd: string; collector: OutputCollector },
-): Promise<CommandExit | undefined> {
-  for (const [index, script] of scripts.entries()) {
-    const exit = await sandbox.agent.run(
-      { argv: ["/bin/sh", "-c", script], env: spec.env, cwd: spec.cwd },
-      {
-        onStdout: (chunk) => spec.collector.push("stdout", chunk),
-        onStderr: (chunk) => spec.collector.push("stderr", chunk),
-      },
-    );
-    if (exit.code === 0) continue;
-    if (exit.signal === 9) return exit;
-    const { stderr } = spec.collector.snapshot();
-    const tail = stderr.trim().split("\n").slice(-8).join("\n");
-    const shown = script.length > 60 ? `${script.slice(0, 57)}...` : script;
-    throw new Isol8Error(
-      "SETUP_FAILED",
-      `Setup command ${index + 1} of ${scripts.length} (${JSON.stringify(shown.split("\n")[0])}) exited ${exit.code}; the program did not run`,
-      { hint: tail || "It printed nothing on stderr; run it with `isol8 run -e` to see what it does." },
-    );
-  }
-  return undefined;
-}
-
 /** Whether the memory cgroup killed something since the last look (the installer, or a process it started). */
 async function installerOomKilled(sandbox: Sandbox, oomKills: number): Promise<boolean> {
   const fresh = oomKills > sandbox.oomKillsSeen;
@@ -334,47 +294,12 @@ async function installerOomKilled(sandbox: Sandbox, oomKills: number): Promise<b
   return fresh || (await sandbox.wasOomKilled());
 }
 
-async function runQuietly(
-  sandbox: Sandbox,
-  spec: { argv: string[]; env: string[]; cwd: string },
-): Promise<void> {
-  const errors: Buffer[] = [];
-  const exit = await sandbox.agent.run(spec, { onStdout: () => undefined, onStderr: (c) => errors.push(c) });
-  if (exit.code !== 0) {
-    throw new Isol8Error(
-      "INVALID_INPUT",
-      `${spec.argv.join(" ")} failed: ${Buffer.concat(errors).toString().trim()}`,
-    );
-  }
-}
-
 /** Reads the requested files back; a file that cannot be read is reported, not fatal. */
 async function download(sandbox: Sandbox, paths: readonly string[]): Promise<DownloadedFile[]> {
   if (paths.length > 0 && !sandbox.agent.alive) {
     return paths.map((path) => ({ path, error: "the sandbox was stopped (timeout, output cap or memory)" }));
   }
-  return readSandboxFiles(sandbox, paths);
-}
-
-/** Each path's content, or why it could not be read. */
-export async function readSandboxFiles(
-  sandbox: Sandbox,
-  paths: readonly string[],
-): Promise<DownloadedFile[]> {
-  const files: DownloadedFile[] = [];
-  for (const path of paths) {
-    try {
-      files.push({ path, content: await sandbox.agent.readFile(path) });
-    } catch (error) {
-      files.push({ path, error: (error as Error).message });
-    }
-  }
-  return files;
-}
-
-/** "SIGSYS" for 31; real-time signals by number ("SIG34"). */
-function signalName(signal: number): string {
-  return SIGNALS[signal] || `SIG${signal}`;
+  return readSandboxFiles(sandbox.agent, paths);
 }
 
 function throwIfAborted(signal: AbortSignal | undefined): void {

@@ -1,7 +1,7 @@
-import { Isol8Error } from "@isol8/core";
+import { type AgentConnection, Isol8Error } from "@isol8/core";
 import type Docker from "dockerode";
 import { isNotFound, watchRemoval } from "../client.js";
-import { AgentConnection } from "./agent-connection.js";
+import { attachAgent } from "./attach-agent.js";
 
 /** A started sandbox container with its agent connection. */
 export interface Sandbox {
@@ -63,7 +63,7 @@ export async function startSandbox(
     return removed;
   };
   try {
-    const agent = await AgentConnection.attach(docker, container);
+    const agent = await attachAgent(docker, container);
     await container.start();
     await untilReady(agent, signal);
     return wrapSandbox(docker, container, agent, remove, spec);
@@ -89,7 +89,7 @@ export async function attachSandbox(
   // Both at once: the claim of a spare is on the run's critical path.
   const [inspected, attached] = await Promise.allSettled([
     container.inspect(),
-    AgentConnection.attach(docker, container),
+    attachAgent(docker, container),
   ]);
   if (attached.status === "rejected") throw attached.reason;
   const agent = attached.value;

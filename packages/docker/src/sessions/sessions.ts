@@ -1,40 +1,38 @@
 import {
+  assertInsideSandbox,
+  assertSessionName,
   type DownloadedFile,
   type ExecuteOptions,
   type ExecutionResult,
+  eventStream,
   formatZodIssues,
   Isol8Error,
   limitsSchema,
+  readSandboxFiles,
   type SandboxFileInput,
   type Session,
   type SessionExecutionInput,
   type SessionInfo,
   type SessionOptions,
   sandboxFileSchema,
+  serialQueue,
+  validateRequest,
 } from "@isol8/core";
 import { isNotFound } from "../client.js";
-import { eventStream } from "../event-stream.js";
 import { LABELS } from "../labels.js";
 import { containerSpec } from "../sandbox/container-spec.js";
 import type { ExecutionContext } from "../sandbox/execute.js";
-import { INSTALL_NETWORK, readSandboxFiles, runOnSandbox } from "../sandbox/run-on-sandbox.js";
+import { INSTALL_NETWORK, runOnSandbox } from "../sandbox/run-on-sandbox.js";
 import { attachSandbox, type Sandbox, startSandbox } from "../sandbox/sandbox.js";
-import { assertInsideSandbox, validateRequest } from "../sandbox/validate-request.js";
-import { serialQueue } from "./serial-queue.js";
 
 const SESSION_LABEL = "org.isol8.session";
-const NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/;
 
 export function createSessions(context: ExecutionContext) {
   const { docker } = context;
 
   /** The running session of that name, or a new one. */
   async function open(name: string, options: SessionOptions): Promise<Session> {
-    if (!NAME.test(name)) {
-      throw new Isol8Error("INVALID_INPUT", `Session name "${name}" is not valid`, {
-        hint: "Use letters, digits, '.', '_' and '-' (up to 63 characters).",
-      });
-    }
+    assertSessionName(name);
     const runtime = context.runtimes.get(options.runtime);
     const existing = await find(name);
     if (existing && existing.runtime !== runtime.name) {
@@ -147,7 +145,7 @@ export function createSessions(context: ExecutionContext) {
       },
       async readFiles(paths: string[]): Promise<DownloadedFile[]> {
         for (const path of paths) assertInsideSandbox(path);
-        return serial.run(() => readSandboxFiles(sandbox, paths));
+        return serial.run(() => readSandboxFiles(sandbox.agent, paths));
       },
       detach: () => sandbox.detach(),
       stop: async () => {

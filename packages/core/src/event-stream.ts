@@ -1,4 +1,4 @@
-import type { ExecutionEvent, ExecutionResult } from "@isol8/core";
+import type { ExecutionEvent, ExecutionResult } from "./execution.js";
 
 /**
  * Adapts a callback-driven execution to an async iterable. Events are queued until read, so a slow reader loses

@@ -1,4 +1,5 @@
-import type { ExecutionRequest, RuntimeDefinition } from "@isol8/core";
+import type { ExecutionRequest } from "../execution.js";
+import type { RuntimeDefinition } from "../runtime.js";
 
 const DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 

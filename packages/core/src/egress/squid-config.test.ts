@@ -1,5 +1,5 @@
-import { parseHostPatterns } from "@isol8/core";
 import { describe, expect, it } from "vitest";
+import { parseHostPatterns } from "../host-patterns.js";
 import { BLOCKED_ADDRESS_RANGES } from "./blocked-addresses.js";
 import { hostAcl, squidConfig, subdomainRegex } from "./squid-config.js";
 

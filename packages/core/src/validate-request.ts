@@ -1,15 +1,11 @@
 import { posix } from "node:path";
-import {
-  type ExecutionRequest,
-  type ExecutionRequestInput,
-  executionRequestSchema,
-  formatZodIssues,
-  Isol8Error,
-  type RuntimeDefinition,
-  type RuntimeRegistry,
-  validatePackageNames,
-} from "@isol8/core";
-import { validateNetworkRequest } from "../network/validate-network.js";
+import { Isol8Error } from "./errors.js";
+import { type ExecutionRequest, type ExecutionRequestInput, executionRequestSchema } from "./execution.js";
+import { validatePackageNames } from "./package-names.js";
+import type { RuntimeRegistry } from "./registry.js";
+import type { RuntimeDefinition } from "./runtime.js";
+import { validateNetworkRequest } from "./validate-network.js";
+import { formatZodIssues } from "./zod-issues.js";
 
 export interface ValidatedRequest {
   request: ExecutionRequest;
@@ -18,7 +14,10 @@ export interface ValidatedRequest {
   workdir: string;
 }
 
-/** Checks everything about a request that can be checked without the engine, so bad input leaves no trace. */
+/**
+ * Checks everything about a request that can be checked without a backend (Docker, Kubernetes), so bad input leaves
+ * no trace.
+ */
 export function validateRequest(input: ExecutionRequestInput, runtimes: RuntimeRegistry): ValidatedRequest {
   const parsed = executionRequestSchema.safeParse(input);
   if (!parsed.success) {

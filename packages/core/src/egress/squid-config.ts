@@ -1,4 +1,5 @@
-import type { HostPattern, NetworkRefusal } from "@isol8/core";
+import type { NetworkRefusal } from "../execution.js";
+import type { HostPattern } from "../host-patterns.js";
 import { BLOCKED_ADDRESS_RANGES } from "./blocked-addresses.js";
 
 /** The port Squid listens on: above 1024, so the proxy needs no capability. */

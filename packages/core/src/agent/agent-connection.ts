@@ -1,8 +1,7 @@
-import type { Duplex } from "node:stream";
-import { PassThrough } from "node:stream";
-import { Isol8Error, PROGRAM_SIGNAL_NUMBERS, type ProgramInput } from "@isol8/core";
-import type Docker from "dockerode";
-import { type AgentFrame, AgentFrameDecoder, encodeHostFrame } from "../agent/protocol.js";
+import type { Readable, Writable } from "node:stream";
+import { Isol8Error } from "../errors.js";
+import { PROGRAM_SIGNAL_NUMBERS, type ProgramInput } from "../program-input.js";
+import { type AgentFrame, AgentFrameDecoder, encodeHostFrame } from "./protocol.js";
 
 export interface CommandSpec {
   argv: string[];
@@ -34,12 +33,29 @@ type Waiter = {
 const STDIN_FRAME_BYTES = 1024 * 1024;
 
 /**
- * Talks to the isol8 agent (PID 1 of every sandbox) over the container's attached stdin/stdout. One request at a
- * time; a command's output frames stream to handlers until its exit frame, which arrives the instant the program
- * exits — no waiting for the container to stop.
+ * How bytes reach the agent and come back: a container's attached stdio (Docker), an exec stream (Kubernetes), a
+ * pipe in tests. The engine that opened it owns the transport; the connection only reads, writes and closes it.
+ */
+export interface AgentStreams {
+  /** The agent's stdin: host frames go here. */
+  input: Writable;
+  /** The agent's stdout: agent frames come from here. */
+  output: Readable;
+  /** The agent's stderr: diagnostics for error messages. */
+  diagnostics?: Readable;
+  /** Ends the transport in both directions. */
+  close(): void;
+  /** Called once when the transport ends (the sandbox stopped, was killed, or the connection broke). */
+  onEnd(listener: (error?: Error) => void): void;
+}
+
+/**
+ * Talks to the isol8 agent in a sandbox over its stdin/stdout, whatever carries them. One request at a time; a
+ * command's output frames stream to handlers until its exit frame, which arrives the instant the program exits —
+ * no waiting for the sandbox to stop.
  */
 export class AgentConnection {
-  private readonly stream: Duplex;
+  private readonly streams: AgentStreams;
   private readonly decoder = new AgentFrameDecoder();
   private readonly diagnostics: string[] = [];
   private waiters: Waiter[] = [];
@@ -49,32 +65,18 @@ export class AgentConnection {
   private endedError: Error | undefined;
   private started = 0;
 
-  private constructor(docker: Docker, stream: Duplex) {
-    this.stream = stream;
-    const stdout = new PassThrough();
-    const stderr = new PassThrough();
-    docker.modem.demuxStream(stream, stdout, stderr);
-    stdout.on("data", (chunk: Buffer) => this.receive(chunk));
-    stderr.on("data", (chunk: Buffer) => {
+  constructor(streams: AgentStreams) {
+    this.streams = streams;
+    streams.output.on("data", (chunk: Buffer) => this.receive(chunk));
+    streams.diagnostics?.on("data", (chunk: Buffer) => {
       this.diagnostics.push(chunk.toString());
       if (this.diagnostics.length > 20) this.diagnostics.shift();
     });
-    const ended = () => this.fail(new Isol8Error("SANDBOX_FAILED", "The sandbox ended unexpectedly"));
-    stream.on("end", ended);
-    stream.on("close", ended);
-    stream.on("error", (error) => this.fail(error));
-  }
-
-  /** Attaches to a created (not yet started) container; `ready` resolves on the agent's hello. */
-  static async attach(docker: Docker, container: Docker.Container): Promise<AgentConnection> {
-    const stream = (await container.attach({
-      stream: true,
-      stdin: true,
-      stdout: true,
-      stderr: true,
-      hijack: true,
-    })) as unknown as Duplex;
-    return new AgentConnection(docker, stream);
+    streams.onEnd((error) =>
+      this.fail(error ?? new Isol8Error("SANDBOX_FAILED", "The sandbox ended unexpectedly")),
+    );
+    // A write after the far end went away must surface as the end of the sandbox, not as an unhandled error.
+    streams.input.on("error", (error) => this.fail(error));
   }
 
   /** Waits for the agent's hello. */
@@ -87,7 +89,7 @@ export class AgentConnection {
     return this.started;
   }
 
-  /** False once the connection ended (the container stopped or was killed). */
+  /** False once the connection ended (the sandbox stopped or was killed). */
   get alive(): boolean {
     return this.endedError === undefined;
   }
@@ -192,22 +194,20 @@ export class AgentConnection {
     this.unclaimed = [];
   }
 
-  /** Closes the connection without asking the agent to quit; a kept-alive container runs on. */
+  /** Closes the connection without asking the agent to quit; a kept-alive sandbox runs on. */
   detach(): void {
-    this.stream.end();
-    this.stream.destroy();
+    this.streams.close();
   }
 
-  /** Ends the agent (and with it the container) and closes the connection. */
+  /** Ends the agent (and with it a single-use sandbox) and closes the connection. */
   close(): void {
     if (!this.endedError) this.send({ type: "quit" });
-    this.stream.end();
-    this.stream.destroy();
+    this.streams.close();
   }
 
   private send(frame: Parameters<typeof encodeHostFrame>[0]): void {
     if (this.endedError) throw this.endedError;
-    this.stream.write(encodeHostFrame(frame));
+    this.streams.input.write(encodeHostFrame(frame));
   }
 
   private next(accept: Waiter["accept"]): Promise<AgentFrame> {

@@ -1,12 +1,9 @@
-import {
-  type ExecutionRequest,
-  Isol8Error,
-  normalizeNetworkPolicy,
-  parseHostPatterns,
-  type RuntimeDefinition,
-} from "@isol8/core";
+import { Isol8Error } from "./errors.js";
+import type { ExecutionRequest } from "./execution.js";
+import { normalizeNetworkPolicy, parseHostPatterns } from "./host-patterns.js";
+import type { RuntimeDefinition } from "./runtime.js";
 
-/** The network parts of a request, checked before anything touches Docker (bad input leaves no trace). */
+/** The network parts of a request, checked before anything touches the backend (bad input leaves no trace). */
 export function validateNetworkRequest(request: ExecutionRequest, runtime: RuntimeDefinition): void {
   normalizeNetworkPolicy(request.network);
   if (request.logNetwork && request.network.mode !== "filtered") {

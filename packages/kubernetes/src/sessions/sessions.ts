@@ -1,0 +1,207 @@
+import {
+  assertInsideSandbox,
+  assertSessionName,
+  type DownloadedFile,
+  type ExecuteOptions,
+  type ExecutionResult,
+  eventStream,
+  formatZodIssues,
+  Isol8Error,
+  type RuntimeRegistry,
+  readSandboxFiles,
+  type SandboxFileInput,
+  type Session,
+  type SessionExecutionInput,
+  type SessionInfo,
+  type SessionOptions,
+  sandboxFileSchema,
+  serialQueue,
+  validateRequest,
+} from "@isol8/core";
+import type { V1Pod } from "@kubernetes/client-node";
+import type { KubeClient } from "../kube-client.js";
+import { LABELS, managedSelector } from "../labels.js";
+import { runInPod } from "../pod/run-in-pod.js";
+import { connectPodSandbox, type PodSandbox, startPodSandbox } from "../pod/sandbox-pod.js";
+import { assertSupported } from "../unsupported.js";
+import { SESSION_NAME_ANNOTATION, sessionKey, sessionState } from "./session-pods.js";
+
+export interface SessionsContext {
+  client: KubeClient;
+  runtimes: RuntimeRegistry;
+  /** The session's pod (hardened like every sandbox), named and labelled as the session's. */
+  sessionPod: (input: { name: string; runtime: string; options: SessionOptions }) => V1Pod;
+  /** The runtime image, for results. */
+  imageOf: (runtime: string) => string;
+  /** Network policy prerequisites of a sandbox pod (the deny-all policy) before it exists. */
+  beforePod: () => Promise<void>;
+}
+
+/**
+ * Sessions: one pod kept per session, found again by its label. Idle sessions opened by this process are deleted
+ * when their idle time runs out; the pod's activeDeadlineSeconds ends those whose process went away.
+ */
+export function createSessions(context: SessionsContext) {
+  const { client } = context;
+  const idleTimers = new Map<string, NodeJS.Timeout>();
+
+  const find = async (name: string): Promise<V1Pod | undefined> =>
+    (await client.listPods(`${managedSelector("session")},${LABELS.session}=${sessionKey(name)}`))[0];
+
+  function armIdle(name: string, pod: string, idleTimeoutMs: number): void {
+    clearTimeout(idleTimers.get(name));
+    const timer = setTimeout(() => {
+      idleTimers.delete(name);
+      void client.deletePod(pod).catch(() => undefined);
+    }, idleTimeoutMs);
+    timer.unref();
+    idleTimers.set(name, timer);
+  }
+
+  async function open(name: string, options: SessionOptions): Promise<Session> {
+    assertSessionName(name);
+    const runtime = context.runtimes.get(options.runtime);
+    const existing = await find(name);
+    const existingRuntime = existing?.metadata?.labels?.[LABELS.runtime];
+    if (existing && existingRuntime !== runtime.name) {
+      throw new Isol8Error(
+        "INVALID_INPUT",
+        `Session "${name}" runs ${existingRuntime}, not ${runtime.name}`,
+        {
+          hint: `Use another session name, or stop this one with \`isol8 sessions stop ${name}\`.`,
+        },
+      );
+    }
+    let sandbox: PodSandbox;
+    if (existing && sessionState(existing) === "running") {
+      sandbox = await connectPodSandbox(client, existing.metadata?.name ?? "", { keptAlive: true });
+    } else {
+      if (existing) await client.deletePod(existing.metadata?.name ?? "");
+      await context.beforePod();
+      sandbox = await startPodSandbox(client, context.sessionPod({ name, runtime: runtime.name, options }), {
+        keptAlive: true,
+      });
+    }
+    const idleTimeoutMs = options.idleTimeoutMs ?? 900_000;
+    armIdle(name, sandbox.id, idleTimeoutMs);
+    const image = context.imageOf(runtime.name);
+    // One agent, one command at a time: a session's executions and file operations wait for each other.
+    const serial = serialQueue();
+    const busy = <T>(work: () => Promise<T>) =>
+      serial.run(async () => {
+        clearTimeout(idleTimers.get(name));
+        try {
+          return await work();
+        } finally {
+          armIdle(name, sandbox.id, idleTimeoutMs);
+        }
+      });
+
+    async function execute(
+      input: SessionExecutionInput,
+      executeOptions: ExecuteOptions = {},
+    ): Promise<ExecutionResult> {
+      const startedAt = performance.now();
+      if (input.runtime !== undefined && input.runtime !== runtime.name) {
+        throw new Isol8Error("INVALID_INPUT", `Session "${name}" runs ${runtime.name}, not ${input.runtime}`);
+      }
+      const unsupported = input as { image?: unknown; persist?: unknown };
+      if (unsupported.image !== undefined || unsupported.persist) {
+        throw new Isol8Error(
+          "INVALID_INPUT",
+          "A session runs in its own pod: --image and --persist do not apply",
+        );
+      }
+      const { request, fileName, workdir } = validateRequest(
+        { ...input, runtime: runtime.name },
+        context.runtimes,
+      );
+      assertSupported(request, false);
+      if (request.install.length > 0) {
+        throw new Isol8Error("INVALID_INPUT", "A Kubernetes session cannot install packages at run time", {
+          hint: "Bake them into the runtime image the session uses (`isol8 setup`), and load it into the cluster.",
+        });
+      }
+      return busy(() =>
+        runInPod(
+          sandbox,
+          {
+            request,
+            runtime,
+            fileName,
+            workdir,
+            image,
+            imageMatch: "session",
+            networkEnv: [],
+            startedAt,
+            sandboxMs: 0,
+          },
+          executeOptions,
+        ),
+      );
+    }
+
+    return {
+      name,
+      runtime: runtime.name,
+      execute,
+      executeStream: (input, streamOptions) =>
+        eventStream((onEvent) => execute(input, { ...streamOptions, onEvent })),
+      writeFiles: async (files: SandboxFileInput[]) => {
+        const parsed = files.map((file) => {
+          const result = sandboxFileSchema.safeParse(file);
+          if (!result.success)
+            throw new Isol8Error(
+              "INVALID_INPUT",
+              `Invalid file: ${formatZodIssues(result.error).join("; ")}`,
+            );
+          assertInsideSandbox(result.data.path);
+          return result.data;
+        });
+        await busy(async () => {
+          for (const file of parsed)
+            await sandbox.agent.writeFile(file.path, file.content, file.executable ? 0o755 : 0o644);
+        });
+      },
+      readFiles: async (paths: string[]): Promise<DownloadedFile[]> => {
+        for (const path of paths) assertInsideSandbox(path);
+        return busy(() => readSandboxFiles(sandbox.agent, paths));
+      },
+      detach: () => sandbox.detach(),
+      stop: async () => {
+        clearTimeout(idleTimers.get(name));
+        idleTimers.delete(name);
+        sandbox.detach();
+        await client.deletePod(sandbox.id);
+      },
+    };
+  }
+
+  async function list(): Promise<SessionInfo[]> {
+    return (await client.listPods(managedSelector("session"))).map((pod) => ({
+      name: pod.metadata?.annotations?.[SESSION_NAME_ANNOTATION] ?? pod.metadata?.name ?? "",
+      id: pod.metadata?.name ?? "",
+      runtime: pod.metadata?.labels?.[LABELS.runtime] ?? "",
+      state: sessionState(pod),
+      createdAt: pod.metadata?.creationTimestamp ? new Date(pod.metadata.creationTimestamp) : new Date(0),
+    }));
+  }
+
+  async function stop(name: string): Promise<boolean> {
+    assertSessionName(name);
+    const pod = await find(name);
+    clearTimeout(idleTimers.get(name));
+    idleTimers.delete(name);
+    return pod ? client.deletePod(pod.metadata?.name ?? "") : false;
+  }
+
+  return {
+    open,
+    list,
+    stop,
+    close: () => {
+      for (const timer of idleTimers.values()) clearTimeout(timer);
+      idleTimers.clear();
+    },
+  };
+}

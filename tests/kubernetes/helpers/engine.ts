@@ -1,0 +1,46 @@
+import { createRuntimeRegistry } from "@isol8/core";
+import {
+  createKubernetesEngine,
+  type KubernetesEngine,
+  type KubernetesEngineOptions,
+} from "@isol8/kubernetes";
+import python from "@isol8/runtime-python";
+import { createKubeClient, type KubeClient } from "../../../packages/kubernetes/src/kube-client.js";
+import { loadKubeConfig } from "../../../packages/kubernetes/src/kube-config.js";
+import { LABELS, managedSelector } from "../../../packages/kubernetes/src/labels.js";
+
+/** The cluster the acceptance tests use: KUBECONFIG, else the one tooling/ensure-kubernetes.sh writes. */
+export const TEST_KUBECONFIG = process.env.KUBECONFIG || "/var/lib/isol8-kubernetes/admin.kubeconfig";
+/** Each test run's objects live in this namespace (created by the global setup). */
+export const TEST_NAMESPACE = process.env.ISOL8_TEST_NAMESPACE || "isol8-test";
+
+/**
+ * The API client of the tests. ISOL8_TEST_NODE_NAME pins pods to a node, for a cluster that runs no scheduler yet.
+ */
+export function testClient(): KubeClient {
+  const client = createKubeClient(loadKubeConfig({ kubeconfig: TEST_KUBECONFIG }), TEST_NAMESPACE);
+  const nodeName = process.env.ISOL8_TEST_NODE_NAME;
+  if (!nodeName) return client;
+  return {
+    ...client,
+    createPod: (pod) => client.createPod({ ...pod, spec: pod.spec && { ...pod.spec, nodeName } }),
+  };
+}
+
+/** The engine under test: python, images loaded into the node (no registry), pull policy Never. */
+export function buildTestEngine(options: Partial<KubernetesEngineOptions> = {}): KubernetesEngine {
+  return createKubernetesEngine({
+    runtimes: createRuntimeRegistry([python()]),
+    client: testClient(),
+    image: { pullPolicy: "Never" },
+    ...options,
+  });
+}
+
+/** Sandbox pods that exist now, not counting the ones being deleted. */
+export async function sandboxPods(client: KubeClient = testClient()): Promise<string[]> {
+  const pods = await client.listPods(`${managedSelector("sandbox")}`);
+  return pods.filter((pod) => !pod.metadata?.deletionTimestamp).map((pod) => pod.metadata?.name ?? "");
+}
+
+export { LABELS };
