@@ -1,6 +1,5 @@
 import { Isol8Error, type SandboxEngine } from "@isol8/core";
 import type { DockerEngine } from "@isol8/docker";
-import { createRemoteEngine } from "@isol8/remote";
 import type { RunArguments } from "../commands/run.js";
 
 /** The engine a run uses: the local Docker engine, or an isol8 server (`--host`). */
@@ -12,9 +11,10 @@ export interface RunEngine {
 
 /**
  * With `--host`, the same run goes to a server: the key from `--key`, else ISOL8_API_KEY. Options that only mean
- * something on this machine's Docker are refused before anything is sent.
+ * something on this machine's Docker are refused before anything is sent. The remote client (with its WebSocket
+ * library) is loaded only then: a local run does not need it.
  */
-export function runEngineFor(args: RunArguments, local: DockerEngine): RunEngine {
+export async function runEngineFor(args: RunArguments, local: DockerEngine): Promise<RunEngine> {
   if (!args.host) return { engine: local, close: () => local.close({ waitForRemovals: false }) };
   if (args.persist || args.forceImage) {
     throw new Isol8Error(
@@ -39,6 +39,7 @@ export function runEngineFor(args: RunArguments, local: DockerEngine): RunEngine
       hint: "Give the server's address, e.g. --host https://isol8.example.com",
     });
   }
+  const { createRemoteEngine } = await import("@isol8/remote");
   const engine = createRemoteEngine({ url: url.href.replace(/\/$/, ""), apiKey });
   return { engine, close: () => engine.close() };
 }

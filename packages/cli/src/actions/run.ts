@@ -27,7 +27,7 @@ export async function runAction(args: RunArguments): Promise<number> {
     spares: args.spare ?? "as-configured",
   });
   const { loaded, runtimes } = context;
-  const { engine, close: closeEngine } = runEngineFor(args, context.engine);
+  const { engine, close: closeEngine } = await runEngineFor(args, context.engine);
   const limitFlags = parseLimitFlags(args);
   const env = parseAssignments(args.env, "--env");
   const secrets = parseAssignments(args.secret, "--secret");
