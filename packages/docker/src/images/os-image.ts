@@ -42,7 +42,7 @@ async function inspectId(docker: Docker, image: string): Promise<string | undefi
 }
 
 /**
- * child_process is loaded here, when the OS image must be made: a run never needs it (~4 ms of a start). Through
+ * child_process (with dgram and more) is loaded here, when the OS image must be made: a run never needs it. Through
  * require, which the CLI's bundle (a vm script, without import()) has too.
  */
 function runScript(script: string, args: string[], onLine?: (line: string) => void): Promise<void> {
