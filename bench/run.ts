@@ -139,11 +139,15 @@ async function main(): Promise<void> {
   const coldRatio = ratio(cold.library.median, cold.raw.median);
   const cliRatio = ratio(cli.cli.median, cli.dockerRun.median);
   const cliColdRatio = ratio(cli.cliCold.median, cli.dockerRun.median);
+  // The CLI's own start: spawn to its first Engine API request (the default run) against a bare `node -e 0`.
+  const cliFirstRequestRatio = ratio(breakdown.warm.toFirstRequest, cli.nodeStart.median);
   const setupUpToDateSeconds = round(setup.median / 1000, 2);
   const targets = [
     atMost("warmMedianMs", warm.library.median, 30),
     atMost("warmRatio", warmRatio, 0.3),
-    atMost("cliRatio", cliRatio, 1.0),
+    atMost("cliRatio", cliRatio, 0.8),
+    atMost("cliColdRatio", cliColdRatio, 1.2),
+    atMost("cliFirstRequestRatio", cliFirstRequestRatio, 1.5),
     atLeast("throughputPerSec", throughput.perSecond, 15, throughput.leakedContainers === 0),
     atMost("leakedContainers", throughput.leakedContainers, 0),
     atMost("setupUpToDateSeconds", setupUpToDateSeconds, 1.5, setupProblem === undefined),
@@ -235,6 +239,7 @@ async function main(): Promise<void> {
     cliColdMedianMs: cli.cliCold.median,
     cliColdP95Ms: cli.cliCold.p95,
     cliColdRatio,
+    cliFirstRequestRatio,
     cliNote:
       "cliRatio is `isol8 run` as shipped: each run claims the spare sandbox the previous run left (config " +
       "spare.enabled, default on). cliColdRatio is `isol8 run --no-spare`, which starts a container every time.",
@@ -275,7 +280,8 @@ async function main(): Promise<void> {
       formatRows(rows),
       "",
       `ratios: warm ${warmRatio} (library / raw exec), cold ${coldRatio} (library / raw create…rm), ` +
-        `cli ${cliRatio} (isol8 run / docker run), cli cold ${cliColdRatio} (isol8 run --no-spare / docker run)`,
+        `cli ${cliRatio} (isol8 run / docker run), cli cold ${cliColdRatio} (isol8 run --no-spare / docker run), ` +
+        `cli first request ${cliFirstRequestRatio} (spawn to the first Docker request / node -e 0)`,
       ...(["warm", "cold"] as const).map(
         (mode) =>
           `cli ${mode} breakdown (median ms, ${b[mode].runs} runs): to first Docker request ${b[mode].toFirstRequest}, ` +

@@ -19,13 +19,19 @@ const keepModuleUrls = {
     bundler.onLoad({ filter: /\.[cm]?[jt]s$/ }, async ({ path }) => {
       const source = await readFile(path, "utf8");
       if (!source.includes("import.meta.url")) return undefined;
-      const fromBundle = relative(dirname(outfile), path);
-      const url = `new URL(${JSON.stringify(fromBundle)}, __isol8BundleUrl).href`;
       const loader = path.endsWith(".ts") ? "ts" : "js";
-      return { contents: source.replaceAll("import.meta.url", url), loader, resolveDir: dirname(path) };
+      return { contents: withModuleUrl(source, path), loader, resolveDir: dirname(path) };
     });
   },
 };
+
+function withModuleUrl(source, path) {
+  const fromBundle = relative(dirname(outfile), path);
+  return source.replaceAll(
+    "import.meta.url",
+    `new URL(${JSON.stringify(fromBundle)}, __isol8BundleUrl).href`,
+  );
+}
 
 /**
  * dockerode loads its BuildKit session support (gRPC, protobuf) and docker-modem its SSH transport (ssh2) when they
@@ -49,6 +55,58 @@ const deferRarelyUsedModules = {
       resolveDir: dirname(path),
       loader: "js",
     }));
+  },
+};
+
+/**
+ * yargs' Node shim imports cliui and string-width for rendering help, and each string-width (two versions) builds an
+ * Intl.Segmenter when it is imported: loading ICU's segmentation data took ~20 ms of every start (~35 ms of a
+ * loaded machine's), for a run that renders no help. In the bundle the shim gets both through functions that load
+ * them on first use (`--help`, a usage error).
+ */
+const YARGS_SHIM = /yargs\/lib\/platform-shims\/esm\.mjs$/;
+const LAZY_UI_IMPORTS = ["import cliui from 'cliui'", "import stringWidth from 'string-width';"];
+const loadYargsUiOnUse = {
+  name: "load-yargs-ui-on-use",
+  setup(bundler) {
+    bundler.onLoad({ filter: YARGS_SHIM }, async ({ path }) => {
+      let source = await readFile(path, "utf8");
+      for (const line of LAZY_UI_IMPORTS) {
+        if (!source.includes(line)) throw new Error(`${path} no longer has ${line}`);
+        source = source.replace(line, "");
+      }
+      const contents = `import { cliui, stringWidth } from "isol8-lazy-yargs-ui";\n${withModuleUrl(source, path)}`;
+      return { contents, loader: "js", resolveDir: dirname(path) };
+    });
+    bundler.onResolve({ filter: /^isol8-lazy-yargs-ui$/ }, ({ resolveDir }) => ({
+      path: resolveDir,
+      namespace: "lazy-yargs-ui",
+    }));
+    // require() of an ES module: esbuild initialises it on that call. `default` or the module itself (cliui
+    // exports its function as `module.exports`).
+    bundler.onLoad({ filter: /.*/, namespace: "lazy-yargs-ui" }, ({ path }) => ({
+      contents: [
+        "const load = (m) => (typeof m === 'function' ? m : m.default);",
+        "export const cliui = (...args) => load(require('cliui'))(...args);",
+        "export const stringWidth = (...args) => load(require('string-width'))(...args);",
+      ].join("\n"),
+      resolveDir: path,
+      loader: "js",
+    }));
+  },
+};
+
+/**
+ * The CLI's version, read from package.json when the bundle is built: version.ts reads it through Node's module
+ * loader at start (~2 ms), which the bundle need not repeat.
+ */
+const inlineVersion = {
+  name: "inline-version",
+  setup(bundler) {
+    bundler.onLoad({ filter: /cli\/src\/version\.ts$/ }, async () => {
+      const { version } = JSON.parse(await readFile(`${packageDir}/package.json`, "utf8"));
+      return { contents: `export const VERSION = ${JSON.stringify(version)};`, loader: "ts" };
+    });
   },
 };
 
@@ -92,7 +150,7 @@ await build({
       `const __isol8ImportModule = typeof __isol8Import === "function" ? __isol8Import : (specifier) => import(specifier);`,
     ].join("\n"),
   },
-  plugins: [importPluginsThroughBin, keepModuleUrls, deferRarelyUsedModules],
+  plugins: [inlineVersion, importPluginsThroughBin, loadYargsUiOnUse, keepModuleUrls, deferRarelyUsedModules],
   legalComments: "eof",
   // A third smaller bundle reads and loads ~8 ms faster (118 vs 126 ms to the first Docker request); names are kept,
   // so stack traces still say which function failed.

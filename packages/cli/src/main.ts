@@ -22,21 +22,29 @@ export async function main(argv: string[]): Promise<number> {
     exitCode = code;
   };
   try {
-    const bakeOptions = commandOf(argv) === "setup" ? await loadBakeOptions(argv) : [];
+    const command = commandOf(argv);
+    const bakeOptions = command === "setup" ? await loadBakeOptions(argv) : [];
+    if (command !== undefined && ONE_SHOT_COMMANDS.has(command)) await preferStartupToThroughput();
     const parser = yargs(hideBin(["node", "isol8", ...argv]));
     skipHelpRendering(parser);
+    const commands: Record<string, () => unknown> = {
+      run: () => parser.command(runCommand(setExitCode)),
+      setup: () => parser.command(setupCommand(setExitCode, bakeOptions)),
+      build: () => parser.command(buildCommand(setExitCode)),
+      config: () => parser.command(configCommand(setExitCode)),
+      cleanup: () => parser.command(cleanupCommand(setExitCode)),
+      sessions: () => parser.command(sessionsCommand(setExitCode)),
+      serve: () => parser.command(serveCommand(setExitCode)),
+      keys: () => parser.command(keysCommand(setExitCode)),
+      mcp: () => parser.command(mcpCommand(setExitCode)),
+    };
+    // A named command only needs its own module: yargs parses every registered command's usage up front. Help, a
+    // typo or no command at all get them all (the command list, "did you mean").
+    const named = command !== undefined && Object.hasOwn(commands, command) ? commands[command] : undefined;
+    for (const register of named ? [named] : Object.values(commands)) register();
     await parser
       .scriptName("isol8")
       .usage("$0 <command> [options]\n\nRun untrusted code in hardened, disposable containers.")
-      .command(runCommand(setExitCode))
-      .command(setupCommand(setExitCode, bakeOptions))
-      .command(buildCommand(setExitCode))
-      .command(configCommand(setExitCode))
-      .command(cleanupCommand(setExitCode))
-      .command(sessionsCommand(setExitCode))
-      .command(serveCommand(setExitCode))
-      .command(keysCommand(setExitCode))
-      .command(mcpCommand(setExitCode))
       .option("config", { type: "string", describe: "Path of isol8.config.json", global: true })
       .demandCommand(1, "Name a command: run, setup, build, config, cleanup, sessions, serve, keys or mcp.")
       .strict()
@@ -56,6 +64,18 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 export class UsageError extends Error {}
+
+/** Commands that end when their work is done; serve and mcp run for long and keep zod's compiled parsers. */
+const ONE_SHOT_COMMANDS = new Set(["run", "setup", "build", "config", "cleanup", "sessions", "keys"]);
+
+/**
+ * zod compiles a parser for each object schema the first time it parses (`new Function`), which pays for itself
+ * only after many parses: a one-shot command parses each schema once or twice. Set before core builds its schemas.
+ */
+async function preferStartupToThroughput(): Promise<void> {
+  const { config } = await import("zod");
+  config({ jitless: true });
+}
 
 /** The first word that is not an option (or an option's value) — the command. */
 function commandOf(argv: readonly string[]): string | undefined {

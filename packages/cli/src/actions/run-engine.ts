@@ -1,5 +1,4 @@
 import { auditEngine, createAuditLog, Isol8Error, type SandboxEngine } from "@isol8/core";
-import { createRemoteEngine } from "@isol8/remote";
 import type { RunArguments } from "../commands/run.js";
 import type { CliContext } from "./context.js";
 import { createKubernetesCliEngine } from "./kubernetes-engine.js";
@@ -13,8 +12,9 @@ export interface RunEngine {
 
 /**
  * With `--host`, the same run goes to a server: the key from `--key`, else ISOL8_API_KEY. Options that only mean
- * something on this machine's Docker are refused before anything is sent. With `--engine kubernetes` (or the
- * config's `engine`), it goes to a pod in the cluster.
+ * something on this machine's Docker are refused before anything is sent; the remote client (with its WebSocket
+ * library) is loaded only then: a local run does not need it. With `--engine kubernetes` (or the config's
+ * `engine`), it goes to a pod in the cluster.
  */
 export async function runEngineFor(args: RunArguments, context: CliContext): Promise<RunEngine> {
   const kind = args.engine ?? context.loaded.config.engine;
@@ -56,6 +56,7 @@ export async function runEngineFor(args: RunArguments, context: CliContext): Pro
       hint: "Give the server's address, e.g. --host https://isol8.example.com",
     });
   }
+  const { createRemoteEngine } = await import("@isol8/remote");
   const engine = createRemoteEngine({ url: url.href.replace(/\/$/, ""), apiKey });
   return { engine, close: () => engine.close() };
 }

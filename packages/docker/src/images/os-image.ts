@@ -1,5 +1,5 @@
-import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
+import { createRequire } from "node:module";
 import { join } from "node:path";
 import { Isol8Error } from "@isol8/core";
 import type Docker from "dockerode";
@@ -41,7 +41,14 @@ async function inspectId(docker: Docker, image: string): Promise<string | undefi
   }
 }
 
+/**
+ * child_process (with dgram and more) is loaded here, when the OS image must be made: a run never needs it. Through
+ * require, which the CLI's bundle (a vm script, without import()) has too.
+ */
 function runScript(script: string, args: string[], onLine?: (line: string) => void): Promise<void> {
+  const { spawn } = createRequire(import.meta.url)(
+    "node:child_process",
+  ) as typeof import("node:child_process");
   return new Promise((resolve, reject) => {
     const child = spawn("bash", [script, ...args], { stdio: ["ignore", "pipe", "pipe"] });
     const tail: string[] = [];

@@ -41,6 +41,9 @@ export async function executeInSandbox(
   const { request, runtime, fileName, workdir } = validateRequest(input, context.runtimes);
   const emit = (event: ExecutionEvent) => options.onEvent?.(event);
   throwIfAborted(options.signal);
+  // Read while the image is looked up: both come before the container's create, on every run's critical path.
+  const seccompProfile = context.seccompProfile();
+  seccompProfile.catch(() => undefined);
 
   const resolved = request.image
     ? await context.images.explicit(request.image, request.install, request.allowForeignImage)
@@ -61,7 +64,7 @@ export async function executeInSandbox(
     image: resolved.tag,
     runtime: runtime.name,
     limits: request.limits,
-    seccompProfile: await context.seccompProfile(),
+    seccompProfile: await seccompProfile,
     networkMode: network.networkMode,
     dns: network.dns,
     keepAlive: request.persist,
