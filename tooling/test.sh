@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Fresh clone → the whole suite: typecheck, lint, unit tests, and Docker tests against a real engine.
-# Starts what the tests need (pnpm, the Docker engine, the OS image; the Docker tests build the isol8 images).
+# Starts what the tests need (pnpm, the Docker engine, the OS image, PostgreSQL, a one-node Kubernetes cluster built
+# from source; the Docker tests build the isol8 images, which are then loaded into the cluster's node).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source tooling/env.sh
@@ -10,6 +11,8 @@ pnpm install --frozen-lockfile --silent
 bash tooling/ensure-docker.sh
 bash tooling/ensure-postgres.sh
 bash tooling/ensure-os-image.sh
+bash tooling/ensure-kubernetes.sh >/dev/null
+export KUBECONFIG=/var/lib/isol8-kubernetes/admin.kubeconfig
 
 echo "== typecheck"; pnpm --silent typecheck
 echo "== lint";      pnpm --silent check
@@ -21,8 +24,13 @@ echo "== unit tests"
 pnpm --silent test --reporter=default --reporter=json --outputFile.json=.test-results/unit.json || status=1
 echo "== docker tests"
 pnpm --silent test:docker --reporter=default --reporter=json --outputFile.json=.test-results/docker.json || status=1
+echo "== kubernetes tests"
+# The Docker suite ends by removing every isol8 image: build them again, then give the node its copies.
+node packages/cli/dist/bin.cjs setup >/dev/null
+bash tooling/k8s-load-images.sh isol8:python isol8:node isol8:bun isol8:deno isol8:bash isol8:proxy
+pnpm --silent test:kubernetes --reporter=default --reporter=json --outputFile.json=.test-results/kubernetes.json || status=1
 
-node tooling/summarize-tests.mjs .test-results/unit.json .test-results/docker.json
+node tooling/summarize-tests.mjs .test-results/unit.json .test-results/docker.json .test-results/kubernetes.json
 left="$(docker ps -aq --filter label=org.isol8.managed=true | wc -l)"
 echo "isol8 containers left behind: $left"
 if [ "$left" != "0" ]; then status=1; fi
