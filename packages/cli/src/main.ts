@@ -24,7 +24,9 @@ export async function main(argv: string[]): Promise<number> {
   try {
     const command = commandOf(argv);
     const bakeOptions = command === "setup" ? await loadBakeOptions(argv) : [];
-    if (command !== undefined && ONE_SHOT_COMMANDS.has(command)) await preferStartupToThroughput();
+    const helpAsked = argv.includes("--help") || argv.includes("-h");
+    if (command !== undefined && ONE_SHOT_COMMANDS.has(command) && !helpAsked)
+      await preferStartupToThroughput();
     const parser = yargs(hideBin(["node", "isol8", ...argv]));
     skipHelpRendering(parser);
     const commands: Record<string, () => unknown> = {
