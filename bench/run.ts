@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { buildTestEngine } from "../tests/docker/helpers/engine.js";
 import { useHostCaBundle } from "../tests/docker/helpers/host-ca.js";
 import { cliBreakdownPhase, cliPhase, ensureCliBuild, root, setupPhase } from "./cli-phases.js";
+import { filteredPhase } from "./filtered-phases.js";
 import { type KubernetesResult, kubernetesConfigured, kubernetesPhase } from "./kubernetes-phases.js";
 import {
   coldPhase,
@@ -98,6 +99,8 @@ async function main(): Promise<void> {
   const runtimes = await runtimesPhase(half, pauseMs);
   log(`cold: ${half} library executions without a pool and raw create/start/wait/remove`);
   const cold = await coldPhase(half, pauseMs);
+  log(`filtered: ${half} executions each on a filtered network and without one, pooled and not`);
+  const filtered = await filteredPhase(half, pauseMs);
   log(`cli: ${third} runs each of isol8 run, isol8 run --no-spare and docker run --rm`);
   const cli = await cliPhase(third, env);
   log("cli breakdown through a recording proxy");
@@ -164,6 +167,10 @@ async function main(): Promise<void> {
       summary: cold.raw,
       note: `create ${cold.rawSteps.create} start ${cold.rawSteps.start} wait ${cold.rawSteps.wait} rm ${cold.rawSteps.remove}`,
     },
+    { name: "filtered: warm (pool)", summary: filtered.warmFiltered, note: "a network of its own" },
+    { name: "filtered: warm baseline", summary: filtered.warmNone, note: "same engine, no network" },
+    { name: "filtered: cold (no pool)", summary: filtered.coldFiltered, note: "a network of its own" },
+    { name: "filtered: cold baseline", summary: filtered.coldNone, note: "same engine, no network" },
     { name: "cli: isol8 run", summary: cli.cli, note: "claims the spare the previous run left" },
     { name: "cli: isol8 run --no-spare", summary: cli.cliCold, note: "starts its own container" },
     { name: "cli: docker run --rm", summary: cli.dockerRun },
@@ -215,6 +222,11 @@ async function main(): Promise<void> {
     rawColdP95Ms: cold.raw.p95,
     rawColdStepsMs: cold.rawSteps,
     coldRatio,
+    filteredWarmMedianMs: filtered.warmFiltered.median,
+    filteredWarmRatio: ratio(filtered.warmFiltered.median, filtered.warmNone.median),
+    filteredColdMedianMs: filtered.coldFiltered.median,
+    filteredColdRatio: ratio(filtered.coldFiltered.median, filtered.coldNone.median),
+    filtered,
     cliMedianMs: cli.cli.median,
     cliP95Ms: cli.cli.p95,
     dockerRunMedianMs: cli.dockerRun.median,

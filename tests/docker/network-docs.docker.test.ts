@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { repoRoot, runCli } from "./helpers/cli.js";
 import { consoleExamples, outputPattern, shellWords } from "./helpers/console-examples.js";
 import { buildTestEngine, builtInRuntimes } from "./helpers/engine.js";
-import { allowedBy, EXTERNAL, networkOf } from "./helpers/network.js";
+import { allowedBy, EXTERNAL, sandboxNetworksOf } from "./helpers/network.js";
 
 /*
  * docs/network.md promises that its `console` examples run as shown. They reach pypi.org and registry.npmjs.org
@@ -34,7 +34,7 @@ afterAll(async () => {
       !proxiesBefore.has(container.name) &&
       !registryPolicies.includes(JSON.stringify(allowedBy(container.name))),
   );
-  const networks = started.map((container) => networkOf(container.name));
+  const networks = started.flatMap((container) => sandboxNetworksOf(container.name));
   await engine.cleanup({
     containers: started,
     images: [],

@@ -6,9 +6,9 @@ import { buildTestEngine } from "./helpers/engine.js";
 import {
   cleanupProxiesOf,
   EXTERNAL,
-  existingNetworks,
-  networkOf,
+  ownSandboxNetworks,
   proxiesOf,
+  sandboxNetworksOf,
   testMarker,
 } from "./helpers/network.js";
 
@@ -155,7 +155,7 @@ describe("one proxy per policy", () => {
 });
 
 describe("cleanup", () => {
-  it("leaves nothing of 20 filtered runs once the library's cleanup removed their proxy and network", async () => {
+  it("reuses one network for 20 filtered runs in a row, and leaves nothing once closed and cleaned up", async () => {
     const policy = filtered(`twenty.${marker}`);
     const totals: number[] = [];
     const sandboxes: number[] = [];
@@ -166,28 +166,24 @@ describe("cleanup", () => {
       sandboxes.push(result.durations.sandboxMs);
     }
     const none = await engine.execute({ runtime: "python", code: "print('run')" });
+    // One run at a time: a sandbox gets the network its predecessor left once that one is gone (its removal runs
+    // in the background, so now and then a run is quicker and a second network is made).
+    const [proxy = ""] = proxiesOf(`twenty.${marker}`);
+    expect(proxy).toMatch(/^isol8-proxy-[0-9a-f]{16}$/);
+    expect(sandboxNetworksOf(proxy).length).toBeGreaterThanOrEqual(1);
+    expect(sandboxNetworksOf(proxy).length).toBeLessThanOrEqual(3);
     process.stderr.write(
       `[network] first filtered run (proxy start included): total ${totals[0]?.toFixed(0)} ms, sandbox ` +
         `${sandboxes[0]?.toFixed(0)} ms; next 19, median: total ${median(totals.slice(1)).toFixed(0)} ms, sandbox ` +
         `${median(sandboxes.slice(1)).toFixed(0)} ms; --net none: total ${none.durations.totalMs.toFixed(0)} ms\n`,
     );
     await engine.close();
-
-    const [proxy = ""] = proxiesOf(`twenty.${marker}`);
-    expect(proxy).toMatch(/^isol8-proxy-[0-9a-f]{16}$/);
-    // Every sandbox is gone from the network; only the proxy is left on it.
-    const attached = docker([
-      "network",
-      "inspect",
-      "--format",
-      "{{range .Containers}}{{.Name}} {{end}}",
-      networkOf(proxy),
-    ]);
-    expect(attached.trim()).toBe(proxy);
+    // Closing removed the engine's networks; the proxy, shared with other processes, stays for cleanup.
+    expect(ownSandboxNetworks()).toEqual([]);
+    expect(sandboxNetworksOf(proxy)).toEqual([]);
 
     const removed = await cleanupProxiesOf(engine, marker);
     expect(removed).toContain(proxy);
     expect(proxiesOf(marker)).toEqual([]);
-    expect(existingNetworks(removed.map(networkOf))).toEqual([]);
   });
 });

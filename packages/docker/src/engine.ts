@@ -27,7 +27,9 @@ import {
 import type { BuildProgress } from "./images/build-image.js";
 import type { ImageReport } from "./images/ensure-image.js";
 import { createImageManager, type SetupOptions } from "./images/image-manager.js";
+import type { AddressPool } from "./network/address-pool.js";
 import { createEgressProxies } from "./network/egress-proxies.js";
+import { SandboxNetworks } from "./network/sandbox-networks.js";
 import { NetworkHolders } from "./pool/network-holders.js";
 import { SandboxPool } from "./pool/sandbox-pool.js";
 import { containerSpec } from "./sandbox/container-spec.js";
@@ -64,6 +66,11 @@ export interface DockerEngineOptions {
    * Unclaimed spares end themselves after `idleTimeoutMs`. @default off
    */
   spares?: { idleTimeoutMs: number };
+  /**
+   * Where the networks of filtered sandboxes take their subnets from: each filtered sandbox (and each install)
+   * gets a network of its own. @default { base: "10.213.0.0/16", size: 28 }
+   */
+  addressPool?: AddressPool;
 }
 
 export interface CloseOptions {
@@ -125,11 +132,17 @@ export function createDockerEngine(options: DockerEngineOptions): DockerEngine {
   const track = removals.track;
   // A pool's sandboxes borrow their network namespace (see NetworkHolders): only where sandboxes come often.
   const holders = (options.pool?.size ?? 0) > 0 ? new NetworkHolders(docker, loadSeccompProfile) : undefined;
+  const networks = new SandboxNetworks(docker, {
+    repository,
+    ...(options.addressPool ? { addressPool: options.addressPool } : {}),
+  });
   const pool = new SandboxPool(
     (spec, signal) =>
-      holders && NetworkHolders.serves(spec)
-        ? holders.start(spec, (onHolder) => startSandbox(docker, onHolder, signal))
-        : startSandbox(docker, spec, signal),
+      SandboxNetworks.serves(spec)
+        ? networks.start(spec, (onNetwork) => startSandbox(docker, onNetwork, signal))
+        : holders && NetworkHolders.serves(spec)
+          ? holders.start(spec, (onHolder) => startSandbox(docker, onHolder, signal))
+          : startSandbox(docker, spec, signal),
     { size: options.pool?.size ?? 0, idleTimeoutMs: options.pool?.idleTimeoutMs ?? 300_000 },
     track,
   );
@@ -167,6 +180,7 @@ export function createDockerEngine(options: DockerEngineOptions): DockerEngine {
     seccompProfile: loadSeccompProfile,
     track,
     egress: createEgressProxies({ docker, repository, proxyImage: () => images.proxyImage() }),
+    networks,
     acquire,
   };
   const sessions = createSessions(context);
@@ -238,7 +252,8 @@ export function createDockerEngine(options: DockerEngineOptions): DockerEngine {
       await pool.close();
       await launches.drain();
       if (closeOptions?.waitForRemovals !== false) await removals.drain();
-      await holders?.close();
+      const waitForLent = closeOptions?.waitForRemovals !== false;
+      await Promise.all([holders?.close(), networks.close({ waitForLent })]);
     },
   };
 }

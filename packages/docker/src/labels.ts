@@ -13,6 +13,8 @@ export const LABELS = {
   spare: "org.isol8.spare",
   /** Hash of the filtered network policy an egress proxy and its internal network serve. */
   policy: "org.isol8.network.policy",
+  /** On a sandbox network: `<host>:<pid>` of the process it belongs to. */
+  owner: "org.isol8.network.owner",
 } as const;
 
 export type ObjectKind =

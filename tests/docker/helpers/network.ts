@@ -1,5 +1,6 @@
 import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import { hostname } from "node:os";
 import type { DockerEngine } from "@isol8/docker";
 
 /**
@@ -45,9 +46,24 @@ export function allowedBy(proxy: string): string[] {
     .sort();
 }
 
-/** The internal network of a proxy: same hash, other prefix. */
-export function networkOf(proxy: string): string {
-  return proxy.replace(/^isol8-proxy-/, "isol8-net-");
+/** The sandbox networks a proxy is on (every network but its way out, isol8-egress), sorted. */
+export function sandboxNetworksOf(proxy: string): string[] {
+  const [names = ""] = docker([
+    "inspect",
+    "--format",
+    "{{range $name, $_ := .NetworkSettings.Networks}}{{$name}} {{end}}",
+    proxy,
+  ]);
+  return names
+    .split(" ")
+    .filter((name) => name && name !== "isol8-egress")
+    .sort();
+}
+
+/** Names of the sandbox networks that engines of this process created and have not removed yet. */
+export function ownSandboxNetworks(): string[] {
+  const owner = `org.isol8.network.owner=${hostname()}:${process.pid}`;
+  return docker(["network", "ls", "--filter", `label=${owner}`, "--format", "{{.Name}}"]).sort();
 }
 
 /** Names of the networks of that name that exist (0 or 1). */
@@ -62,9 +78,10 @@ export function existingNetworks(names: readonly string[]): string[] {
  */
 export async function cleanupProxiesOf(engine: DockerEngine, marker: string): Promise<string[]> {
   const mine = proxiesOf(marker);
+  const theirs = mine.flatMap(sandboxNetworksOf);
   const leftovers = await engine.findLeftovers();
   const containers = leftovers.containers.filter((container) => mine.includes(container.name));
-  const networks = leftovers.networks.filter((network) => mine.map(networkOf).includes(network.name));
+  const networks = leftovers.networks.filter((network) => theirs.includes(network.name));
   await engine.cleanup({ containers, images: [], networks });
   return mine;
 }

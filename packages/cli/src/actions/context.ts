@@ -54,6 +54,7 @@ export async function createCliContext(options: {
     extraCaCertificates: loaded.config.extraCaCertificates,
     onBuildProgress: createBuildProgressPrinter(),
     ...(spares ? { spares: { idleTimeoutMs: loaded.config.spare.idleTimeout } } : {}),
+    ...(loaded.config.addressPool ? { addressPool: loaded.config.addressPool } : {}),
     ...(poolSize > 0 ? { pool: { size: poolSize, idleTimeoutMs: loaded.config.pool.idleTimeout } } : {}),
   });
   // Every execution the CLI starts goes through the audit log when the config asks for one.

@@ -58,6 +58,8 @@ export interface ResolvedConfig {
   engine: "docker" | "kubernetes";
   /** Settings of the Kubernetes engine, as written (`kubeconfig` absolute). @default {} */
   kubernetes: KubernetesSettings;
+  /** Where sandbox networks take their subnets from, when the config says (the engine has a default). */
+  addressPool?: { base: string; size: number };
   /** The audit log, when the config asks for one (`file` absolute). */
   audit?: { file: string; maxBytes: number; keep: number; includeCode: boolean; includeOutput: boolean };
   /** The CLI's spare sandbox, left by one run for the next. */
@@ -173,6 +175,10 @@ export function resolveConfig(
       idleTimeout: pick("spare.idleTimeout", file?.spare?.idleTimeout, 60_000),
     },
   };
+  if (file?.addressPool) {
+    sources.addressPool = "file";
+    config.addressPool = { base: file.addressPool.base, size: file.addressPool.size ?? 28 };
+  }
   if (file?.audit) {
     sources.audit = "file";
     config.audit = {

@@ -10,37 +10,25 @@ import {
 import type Docker from "dockerode";
 import { isConflict, isNotFound } from "../client.js";
 import { LABELS } from "../labels.js";
-import {
-  egressBridgeName,
-  egressBridgeSpec,
-  egressNames,
-  egressNetworkSpec,
-  proxyContainerSpec,
-} from "./proxy-container.js";
+import { egressBridgeName, egressBridgeSpec, proxyContainerSpec, proxyName } from "./proxy-container.js";
 import { demuxLogs, requestsOf } from "./proxy-log.js";
 
-/** A running egress proxy and the internal network it serves. */
+/** A running egress proxy of one policy; each sandbox reaches it on a network of its own (SandboxNetworks). */
 export interface EgressProxy {
   /** The proxy container's id. */
   id: string;
-  /** Id of the internal network that sandboxes join. */
-  network: string;
-  /** Its name, which keys the container's network settings. */
-  networkName: string;
-  /** The proxy's address on the internal network: what the sandbox's proxy variables point at. */
-  address: string;
   port: number;
 }
 
 export interface EgressProxies {
   /**
-   * The proxy (and internal network) of a filtered policy: the running one when there is one, else created. Every
-   * isol8 process finds the same one, because the container name derives from the policy and Docker creates a name
-   * only once; concurrent callers wait for whoever created it.
+   * The proxy of a filtered policy: the running one when there is one, else created. Every isol8 process finds the
+   * same one, because the container name derives from the policy and Docker creates a name only once; concurrent
+   * callers wait for whoever created it.
    */
   ensure(policy: Pick<NetworkPolicy, "allow" | "deny">): Promise<EgressProxy>;
-  /** A container's address on the proxy's internal network. */
-  addressOf(containerId: string, proxy: EgressProxy): Promise<string>;
+  /** A container's address on one of its networks. */
+  addressOf(containerId: string, networkName: string): Promise<string>;
   /** The requests that `client` (a sandbox's address) made through the proxy within the window (epoch ms). */
   requests(
     proxy: EgressProxy,
@@ -82,7 +70,14 @@ export function createEgressProxies(options: EgressProxiesOptions): EgressProxie
     const { tag, id } = await image;
     // The rendered configuration, not the policy, and the image: a new isol8 or a rebuilt image makes a new proxy.
     // `egress` names how proxies leave: proxies of an isol8 that left through Docker's default bridge are not reused.
-    const hash = stableHash({ repository, image: id, config, egress: "isol8-bridge" });
+    // `networks`: proxies of an isol8 whose sandboxes of a policy shared one network are not reused either.
+    const hash = stableHash({
+      repository,
+      image: id,
+      config,
+      egress: "isol8-bridge",
+      networks: "per-sandbox",
+    });
     let pending = inflight.get(hash);
     if (!pending) {
       pending = findOrStart(hash, tag, config).finally(() => inflight.delete(hash));
@@ -92,24 +87,19 @@ export function createEgressProxies(options: EgressProxiesOptions): EgressProxie
   }
 
   async function findOrStart(hash: string, image: string, config: string): Promise<EgressProxy> {
-    const names = egressNames(hash);
+    const name = proxyName(hash);
     const deadline = Date.now() + START_TIMEOUT_MS;
     while (Date.now() < deadline) {
-      const info = await inspect(names.proxy);
+      const info = await inspect(name);
       if (!info) {
-        const created = await createProxy(names.proxy, image, config, hash);
+        const created = await createProxy(name, image, config, hash);
         if (!created) continue;
-        return startProxy(created, names.network, hash);
+        return startProxy(created);
       }
       const state = info.State;
       if (state.Running && !state.Restarting) {
-        const proxy = describe(info, names.network);
-        if (proxy) {
-          await untilListening(info);
-          return proxy;
-        }
-        // Running but cut off from its network: of no use to anyone.
-        await removeQuietly(info.Id);
+        await untilListening(info);
+        return { id: info.Id, port: PROXY_PORT };
       } else if (state.Status === "created" && Date.now() - Date.parse(info.Created) < ABANDONED_MS) {
         await sleep(POLL_MS * 2);
       } else if (state.Restarting) {
@@ -118,7 +108,7 @@ export function createEgressProxies(options: EgressProxiesOptions): EgressProxie
         await removeQuietly(info.Id);
       }
     }
-    throw new Isol8Error("SANDBOX_FAILED", `The egress proxy ${names.proxy} did not become ready`, {
+    throw new Isol8Error("SANDBOX_FAILED", `The egress proxy ${name} did not become ready`, {
       hint: "Look at `docker logs` of that container, or remove it with `isol8 cleanup` and retry.",
     });
   }
@@ -145,36 +135,16 @@ export function createEgressProxies(options: EgressProxiesOptions): EgressProxie
     }
   }
 
-  /** The creator's part: network, connection, start. On failure nothing of the proxy remains. */
-  async function startProxy(
-    container: Docker.Container,
-    networkName: string,
-    hash: string,
-  ): Promise<EgressProxy> {
+  /** The creator's part: the start, and the wait for Squid. On failure nothing of the proxy remains. */
+  async function startProxy(container: Docker.Container): Promise<EgressProxy> {
     try {
-      const network = await findOrCreateNetwork(networkName, hash);
-      await docker.getNetwork(network).connect({ Container: container.id });
       await container.start();
-      const info = await container.inspect();
-      await untilListening(info);
-      const proxy = describe(info, networkName);
-      if (!proxy) throw new Error(`it has no address on ${networkName}`);
-      return proxy;
+      await untilListening(await container.inspect());
+      return { id: container.id, port: PROXY_PORT };
     } catch (error) {
       await removeQuietly(container.id);
-      throw error instanceof Isol8Error ? error : proxyFailed(networkName, error);
+      throw error instanceof Isol8Error ? error : proxyFailed(container.id, error);
     }
-  }
-
-  /** Only the proxy's creator gets here, so two callers never create the network twice. */
-  async function findOrCreateNetwork(name: string, hash: string): Promise<string> {
-    const existing = await docker.listNetworks({
-      filters: JSON.stringify({ name: [name], label: [`${LABELS.policy}=${hash}`] }),
-    });
-    const found = existing.find((network) => network.Name === name);
-    if (found) return found.Id;
-    const created = await docker.createNetwork(egressNetworkSpec(name, hash, repository));
-    return created.id;
   }
 
   /**
@@ -257,26 +227,14 @@ export function createEgressProxies(options: EgressProxiesOptions): EgressProxie
     return requestsOf(demuxLogs(buffer).stdout.split("\n"), client, window);
   }
 
-  async function addressOf(containerId: string, proxy: EgressProxy): Promise<string> {
+  async function addressOf(containerId: string, networkName: string): Promise<string> {
     const info = await docker.getContainer(containerId).inspect();
-    const address = info.NetworkSettings.Networks?.[proxy.networkName]?.IPAddress;
-    if (!address) throw new Isol8Error("SANDBOX_FAILED", `The sandbox is not on ${proxy.networkName}`);
+    const address = info.NetworkSettings.Networks?.[networkName]?.IPAddress;
+    if (!address) throw new Isol8Error("SANDBOX_FAILED", `The sandbox is not on ${networkName}`);
     return address;
   }
 
   return { ensure, addressOf, requests };
-}
-
-function describe(info: Docker.ContainerInspectInfo, networkName: string): EgressProxy | undefined {
-  const endpoint = info.NetworkSettings.Networks?.[networkName];
-  if (!endpoint?.IPAddress) return undefined;
-  return {
-    id: info.Id,
-    network: endpoint.NetworkID,
-    networkName,
-    address: endpoint.IPAddress,
-    port: PROXY_PORT,
-  };
 }
 
 function proxyFailed(what: string, cause: unknown): Isol8Error {
@@ -284,7 +242,7 @@ function proxyFailed(what: string, cause: unknown): Isol8Error {
   const exhausted = /non-overlapping IPv4 address pool|no available network/i.test(message);
   return new Isol8Error("SANDBOX_FAILED", `Cannot start the egress proxy (${what}): ${message}`, {
     hint: exhausted
-      ? "Each filtered policy uses a Docker network of its own; remove idle ones with `isol8 cleanup`."
+      ? "Docker ran out of subnets for its own networks; remove idle ones with `isol8 cleanup`."
       : undefined,
     cause,
   });

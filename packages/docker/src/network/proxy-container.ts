@@ -1,10 +1,9 @@
 import type Docker from "dockerode";
 import { LABELS } from "../labels.js";
 
-/** Names of the proxy container and its internal network for a policy hash: the same in every isol8 process. */
-export function egressNames(policyHash: string): { proxy: string; network: string } {
-  const short = policyHash.slice(0, 16);
-  return { proxy: `isol8-proxy-${short}`, network: `isol8-net-${short}` };
+/** Name of the proxy container for a policy hash: the same in every isol8 process. */
+export function proxyName(policyHash: string): string {
+  return `isol8-proxy-${policyHash.slice(0, 16)}`;
 }
 
 export interface ProxyContainerInput {
@@ -19,8 +18,8 @@ export interface ProxyContainerInput {
 }
 
 /**
- * The proxy container: created on isol8's egress bridge (its way out), then connected to the policy's internal network
- * before it starts. Hardened like a sandbox where Squid allows: Debian's unprivileged `proxy` user (the image's
+ * The proxy container: created on isol8's egress bridge (its way out); each sandbox network connects it as it is
+ * created (see SandboxNetworks). Hardened like a sandbox where Squid allows: Debian's unprivileged `proxy` user (the image's
  * USER), no capabilities (it listens above 1024), no-new-privileges, read-only root with a small tmpfs for its
  * configuration, bounded memory, processes and log size. Docker's default seccomp profile applies.
  */
@@ -55,28 +54,35 @@ export function proxyContainerSpec(input: ProxyContainerInput): Docker.Container
   };
 }
 
+export interface SandboxNetworkInput {
+  name: string;
+  subnet: string;
+  gateway: string;
+  repository: string;
+  /** `<host>:<pid>` of the process whose network it is: what tells an orphan from a network in use. */
+  owner: string;
+}
+
 /**
- * The policy's internal network: `Internal` gives it no route out, and `inhibit_ipv4` leaves the host without an
- * address on it, so the sandbox cannot reach the host's own services either — only the other containers on it (the
- * proxy). A packet for anywhere else meets a gateway that does not exist and fails with EHOSTUNREACH.
+ * A sandbox's own network: `Internal` gives it no route out, and `inhibit_ipv4` leaves the host without an address
+ * on it, so the sandbox cannot reach the host's own services either — only the other container on it (the proxy).
+ * A packet for anywhere else meets a gateway that does not exist and fails with EHOSTUNREACH. The subnet comes from
+ * isol8's address pool (see address-pool.ts), not Docker's.
  */
-export function egressNetworkSpec(
-  name: string,
-  policyHash: string,
-  repository: string,
-): Docker.NetworkCreateOptions {
+export function sandboxNetworkSpec(input: SandboxNetworkInput): Docker.NetworkCreateOptions {
   return {
-    Name: name,
+    Name: input.name,
     Driver: "bridge",
     Internal: true,
     CheckDuplicate: true,
     EnableIPv6: false,
     Options: { "com.docker.network.bridge.inhibit_ipv4": "true" },
+    IPAM: { Driver: "default", Config: [{ Subnet: input.subnet, Gateway: input.gateway }] },
     Labels: {
       [LABELS.managed]: "true",
       [LABELS.kind]: "network",
-      [LABELS.policy]: policyHash,
-      [LABELS.repository]: repository,
+      [LABELS.owner]: input.owner,
+      [LABELS.repository]: input.repository,
     },
   };
 }

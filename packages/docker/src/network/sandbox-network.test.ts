@@ -2,9 +2,10 @@ import type { NetworkPolicy } from "@isol8/core";
 import { proxyEnvironment } from "@isol8/core";
 import { describe, expect, it } from "vitest";
 import { containerSpec } from "../sandbox/container-spec.js";
-import type { EgressProxies, EgressProxy } from "./egress-proxies.js";
-import { egressBridgeSpec, egressNames, egressNetworkSpec, proxyContainerSpec } from "./proxy-container.js";
+import type { EgressProxies } from "./egress-proxies.js";
+import { egressBridgeSpec, proxyContainerSpec, proxyName, sandboxNetworkSpec } from "./proxy-container.js";
 import { DEAD_END_DNS, planSandboxNetwork } from "./sandbox-network.js";
+import { SandboxNetworks } from "./sandbox-networks.js";
 
 /** A fake: one proxy per policy, numbered in the order asked for. */
 function fakeEgress(): EgressProxies & { asked: Pick<NetworkPolicy, "allow" | "deny">[] } {
@@ -14,18 +15,15 @@ function fakeEgress(): EgressProxies & { asked: Pick<NetworkPolicy, "allow" | "d
     async ensure(policy) {
       asked.push(policy);
       const n = asked.length;
-      return {
-        id: `proxy${n}`,
-        network: `net${n}`,
-        networkName: `isol8-net-${n}`,
-        address: `172.30.0.${n}`,
-        port: 3128,
-      };
+      return { id: `proxy${n}`, port: 3128 };
     },
     addressOf: async () => "172.30.0.9",
     requests: async () => [],
   };
 }
+
+/** Planning only names the proxy in the mode; no Docker call happens until a sandbox starts. */
+const networks = new SandboxNetworks({} as never, { repository: "isol8" });
 
 const policy = (mode: NetworkPolicy["mode"], allow: string[] = [], deny: string[] = []): NetworkPolicy => ({
   mode,
@@ -36,54 +34,65 @@ const policy = (mode: NetworkPolicy["mode"], allow: string[] = [], deny: string[
 describe("planSandboxNetwork", () => {
   it("gives a plain run no network and no proxy", async () => {
     const egress = fakeEgress();
-    const plan = await planSandboxNetwork(egress, policy("none"), undefined);
-    expect(plan).toMatchObject({
+    const plan = await planSandboxNetwork(egress, networks, policy("none"), undefined);
+    expect(plan).toEqual({
       networkMode: "none",
       dns: undefined,
-      install: { env: [] },
-      run: { env: [] },
+      install: { proxy: undefined },
+      run: { proxy: undefined },
     });
     expect(egress.asked).toEqual([]);
   });
 
   it("installs on a network that allows only the registries, then runs without one", async () => {
     const egress = fakeEgress();
-    const plan = await planSandboxNetwork(egress, policy("none"), ["pypi.org", "files.pythonhosted.org"]);
+    const plan = await planSandboxNetwork(egress, networks, policy("none"), [
+      "pypi.org",
+      "files.pythonhosted.org",
+    ]);
     expect(egress.asked).toEqual([{ allow: ["pypi.org", "files.pythonhosted.org"], deny: [] }]);
-    expect(plan.networkMode).toBe("net1");
+    expect(plan.networkMode).toBe("isol8-lease:proxy1");
+    expect(SandboxNetworks.serves({ HostConfig: { NetworkMode: plan.networkMode } })).toBe(true);
     expect(plan.dns).toEqual(DEAD_END_DNS);
-    expect(plan.install.env).toContain("HTTPS_PROXY=http://172.30.0.1:3128");
-    expect(plan.run).toEqual({ proxy: undefined, env: [] });
+    expect(plan.install.proxy?.id).toBe("proxy1");
+    expect(plan.run).toEqual({ proxy: undefined });
   });
 
   it("runs a filtered policy on its own network, after installing on the registries'", async () => {
     const egress = fakeEgress();
-    const plan = await planSandboxNetwork(egress, policy("filtered", ["example.com"], ["x.example.com"]), [
-      "registry.npmjs.org",
-    ]);
+    const plan = await planSandboxNetwork(
+      egress,
+      networks,
+      policy("filtered", ["example.com"], ["x.example.com"]),
+      ["registry.npmjs.org"],
+    );
     expect(egress.asked).toEqual([
       { allow: ["registry.npmjs.org"], deny: [] },
       { mode: "filtered", allow: ["example.com"], deny: ["x.example.com"] },
     ]);
-    expect(plan.networkMode).toBe("net1");
-    expect(plan.run.proxy?.network).toBe("net2");
-    expect(plan.run.env).toContain("https_proxy=http://172.30.0.2:3128");
+    expect(plan.networkMode).toBe("isol8-lease:proxy1");
+    expect(plan.run.proxy?.id).toBe("proxy2");
   });
 
   it("creates a filtered run without installs on its own network", async () => {
-    const plan = await planSandboxNetwork(fakeEgress(), policy("filtered", ["pypi.org"]), undefined);
-    expect(plan.networkMode).toBe("net1");
+    const plan = await planSandboxNetwork(
+      fakeEgress(),
+      networks,
+      policy("filtered", ["pypi.org"]),
+      undefined,
+    );
+    expect(plan.networkMode).toBe("isol8-lease:proxy1");
     expect(plan.install.proxy).toBeUndefined();
   });
 
   it("puts installs of a host-network run on the host network too, unfiltered", async () => {
     const egress = fakeEgress();
-    const plan = await planSandboxNetwork(egress, policy("host"), ["pypi.org"]);
-    expect(plan).toMatchObject({
+    const plan = await planSandboxNetwork(egress, networks, policy("host"), ["pypi.org"]);
+    expect(plan).toEqual({
       networkMode: "host",
       dns: undefined,
-      install: { env: [] },
-      run: { env: [] },
+      install: { proxy: undefined },
+      run: { proxy: undefined },
     });
     expect(egress.asked).toEqual([]);
   });
@@ -116,14 +125,7 @@ describe("planSandboxNetwork", () => {
 
 describe("proxyEnvironment", () => {
   it("points every client at the proxy by address, keeping loopback direct", () => {
-    const proxy: EgressProxy = {
-      id: "p",
-      network: "n",
-      networkName: "nn",
-      address: "172.30.0.2",
-      port: 3128,
-    };
-    expect(proxyEnvironment(proxy)).toEqual([
+    expect(proxyEnvironment("172.30.0.2", 3128)).toEqual([
       "HTTP_PROXY=http://172.30.0.2:3128",
       "HTTPS_PROXY=http://172.30.0.2:3128",
       "http_proxy=http://172.30.0.2:3128",
@@ -137,10 +139,10 @@ describe("proxyEnvironment", () => {
 
 describe("the proxy container and its network", () => {
   it("runs the proxy unprivileged, read-only and labelled, first on isol8's egress bridge", () => {
-    const names = egressNames("0123456789abcdef0123");
-    expect(names).toEqual({ proxy: "isol8-proxy-0123456789abcdef", network: "isol8-net-0123456789abcdef" });
+    const name = proxyName("0123456789abcdef0123");
+    expect(name).toBe("isol8-proxy-0123456789abcdef");
     const spec = proxyContainerSpec({
-      name: names.proxy,
+      name,
       image: "sha256:abc",
       squidConfig: "http_port 3128\n",
       policyHash: "0123",
@@ -170,15 +172,22 @@ describe("the proxy container and its network", () => {
     expect(egressBridgeSpec("isol8").Internal).toBeUndefined();
   });
 
-  it("makes the network internal and leaves the host without an address on it", () => {
-    const spec = egressNetworkSpec("isol8-net-x", "hash", "isol8");
+  it("makes a sandbox's network internal, on isol8's subnet, without a host address, labelled with its owner", () => {
+    const spec = sandboxNetworkSpec({
+      name: "isol8-sbx-x",
+      subnet: "10.213.0.16/28",
+      gateway: "10.213.0.17",
+      repository: "isol8",
+      owner: "host:42",
+    });
     expect(spec).toMatchObject({
       Internal: true,
       Options: { "com.docker.network.bridge.inhibit_ipv4": "true" },
+      IPAM: { Config: [{ Subnet: "10.213.0.16/28", Gateway: "10.213.0.17" }] },
       Labels: {
         "org.isol8.managed": "true",
         "org.isol8.kind": "network",
-        "org.isol8.network.policy": "hash",
+        "org.isol8.network.owner": "host:42",
       },
     });
   });

@@ -1,13 +1,12 @@
 import { Isol8Error, type NetworkLogEntry, type NetworkPolicy, proxyEnvironment } from "@isol8/core";
 import type { Sandbox } from "../sandbox/sandbox.js";
 import type { EgressProxies, EgressProxy } from "./egress-proxies.js";
+import type { SandboxNetworks } from "./sandbox-networks.js";
 
 /** Where a sandbox is during one phase of an execution (install or run). */
 export interface NetworkPhase {
-  /** The egress proxy whose internal network the sandbox is on; undefined: no network at all, or the host's. */
+  /** The egress proxy the phase goes out through, on a network of the sandbox's own; undefined: none, or the host's. */
   proxy: EgressProxy | undefined;
-  /** Proxy variables for the phase's commands, as "K=V"; they go under the runtime's and the user's variables. */
-  env: string[];
 }
 
 export interface DnsSettings {
@@ -17,7 +16,7 @@ export interface DnsSettings {
 
 /** How an execution's sandbox is networked, decided before the sandbox exists. */
 export interface SandboxNetworkPlan {
-  /** NetworkMode to create the sandbox with: the first internal network it needs, "host" or "none". */
+  /** NetworkMode to create the sandbox with: a network of its own for the first phase that has one (SandboxNetworks), "host" or "none". */
   networkMode: string;
   /** DNS of a sandbox created on an internal network (see DEAD_END_DNS). */
   dns: DnsSettings | undefined;
@@ -33,16 +32,17 @@ export interface SandboxNetworkPlan {
  */
 export const DEAD_END_DNS: DnsSettings = { servers: ["127.0.0.1"], options: ["timeout:1", "attempts:1"] };
 
-const DIRECT: NetworkPhase = { proxy: undefined, env: [] };
+const DIRECT: NetworkPhase = { proxy: undefined };
 
 /**
- * The networks of an execution. Installs (when `registries` is given) sit on a filtered network that allows only
- * the runtime's registries; the program then runs under its policy: no network, its own filtered network, or the
- * host's. With `host` there is nothing to filter — the program gets the host's network anyway — so installs use it
- * too (a container cannot leave the host network).
+ * The networks of an execution. Installs (when `registries` is given) go out through a proxy that allows only the
+ * runtime's registries; the program then runs under its policy: no network, its policy's proxy, or the host's
+ * network. Each proxy is reached on a network of the sandbox's own. With `host` there is nothing to filter — the
+ * program gets the host's network anyway — so installs use it too (a container cannot leave the host network).
  */
 export async function planSandboxNetwork(
   egress: EgressProxies,
+  networks: SandboxNetworks,
   policy: NetworkPolicy,
   registries: readonly string[] | undefined,
 ): Promise<SandboxNetworkPlan> {
@@ -52,33 +52,53 @@ export async function planSandboxNetwork(
     policy.mode === "filtered" ? filtered(egress, policy) : DIRECT,
   ]);
   const first = install.proxy ?? run.proxy;
-  return { networkMode: first?.network ?? "none", dns: first ? DEAD_END_DNS : undefined, install, run };
+  return {
+    networkMode: first ? networks.modeFor(first) : "none",
+    dns: first ? DEAD_END_DNS : undefined,
+    install,
+    run,
+  };
 }
 
 async function filtered(
   egress: EgressProxies,
   policy: Pick<NetworkPolicy, "allow" | "deny">,
 ): Promise<NetworkPhase> {
-  const proxy = await egress.ensure(policy);
-  return { proxy, env: proxyEnvironment(proxy) };
+  return { proxy: await egress.ensure(policy) };
 }
 
-/** Puts the sandbox on the install phase's network (a sandbox created there is already on it). */
-export async function enterInstallNetwork(sandbox: Sandbox, plan: SandboxNetworkPlan): Promise<void> {
-  if (plan.install.proxy) await sandbox.joinNetwork(plan.install.proxy.network);
+/** Puts the sandbox on its install network; returns the install commands' proxy variables. */
+export async function enterInstallNetwork(
+  networks: SandboxNetworks,
+  sandbox: Sandbox,
+  plan: SandboxNetworkPlan,
+): Promise<string[]> {
+  const proxy = plan.install.proxy;
+  if (!proxy) return [];
+  const lease = await networks.join(sandbox, proxy);
+  return proxyEnvironment(lease.proxyAddress, proxy.port);
 }
 
-/** Takes the sandbox off the install network and onto the run's, if it has one. */
-export async function enterRunNetwork(sandbox: Sandbox, plan: SandboxNetworkPlan): Promise<void> {
-  const install = plan.install.proxy?.network;
-  const run = plan.run.proxy?.network;
-  if (install && install !== run) await sandbox.leaveNetwork(install);
-  if (run) await sandbox.joinNetwork(run);
+/**
+ * Takes the sandbox off the install network and onto the run's, if it has one; returns the program's proxy
+ * variables.
+ */
+export async function enterRunNetwork(
+  networks: SandboxNetworks,
+  sandbox: Sandbox,
+  plan: SandboxNetworkPlan,
+): Promise<string[]> {
+  const install = plan.install.proxy;
+  const run = plan.run.proxy;
+  if (install && install.id !== run?.id) await networks.leave(sandbox, install.id);
+  if (!run) return [];
+  const lease = await networks.join(sandbox, run);
+  return proxyEnvironment(lease.proxyAddress, run.port);
 }
 
-/** Takes a kept-alive sandbox (a session) off the run's network, so that the next execution starts without one. */
-export async function leaveRunNetwork(sandbox: Sandbox, plan: SandboxNetworkPlan): Promise<void> {
-  if (plan.run.proxy) await sandbox.leaveNetwork(plan.run.proxy.network);
+/** Takes a kept-alive sandbox (a session) off its networks, so that the next execution starts without one. */
+export async function leaveRunNetwork(networks: SandboxNetworks, sandbox: Sandbox): Promise<void> {
+  await networks.leaveAll(sandbox);
 }
 
 /** How long the proxy's log must stay unchanged before the requests of a finished program count as complete. */

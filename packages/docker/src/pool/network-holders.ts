@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import type Docker from "dockerode";
 import { LABELS } from "../labels.js";
+import { afterGone } from "../sandbox/after-gone.js";
 import type { Sandbox } from "../sandbox/sandbox.js";
 
 /**
@@ -52,22 +53,7 @@ export class NetworkHolders {
       void this.drop(holder);
       throw error;
     }
-    let settled: Promise<void> | undefined;
-    const returnOnceGone = (gone: () => Promise<void>) => {
-      settled ??= gone().then(
-        () => this.giveBack(holder),
-        (error: unknown) => {
-          void this.drop(holder);
-          throw error;
-        },
-      );
-      return settled;
-    };
-    return {
-      ...sandbox,
-      release: () => returnOnceGone(() => sandbox.release()),
-      remove: () => returnOnceGone(() => sandbox.remove()),
-    };
+    return afterGone(sandbox, (removed) => (removed ? this.giveBack(holder) : void this.drop(holder)));
   }
 
   /** Removes every holder; sandboxes still running keep their namespace until they end. */

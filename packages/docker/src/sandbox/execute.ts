@@ -11,6 +11,7 @@ import type Docker from "dockerode";
 import type { ImageManager } from "../images/image-manager.js";
 import type { EgressProxies } from "../network/egress-proxies.js";
 import { planSandboxNetwork } from "../network/sandbox-network.js";
+import type { SandboxNetworks } from "../network/sandbox-networks.js";
 import { containerSpec } from "./container-spec.js";
 import { runOnSandbox } from "./run-on-sandbox.js";
 import type { Sandbox } from "./sandbox.js";
@@ -22,8 +23,10 @@ export interface ExecutionContext {
   seccompProfile: () => Promise<string>;
   /** Hands over container removals so they run off the critical path; `close()` awaits them. */
   track: (work: Promise<unknown>) => void;
-  /** Egress proxies and internal networks of filtered policies (runs and installs). */
+  /** Egress proxies of filtered policies (runs and installs). */
   egress: EgressProxies;
+  /** The networks of their own that filtered sandboxes reach their proxy on. */
+  networks: SandboxNetworks;
   /** A started sandbox for this spec: a pre-started one from the pool when available. */
   acquire: (spec: Docker.ContainerCreateOptions, signal?: AbortSignal) => Promise<Sandbox>;
 }
@@ -50,6 +53,7 @@ export async function executeInSandbox(
   const installing = resolved.missing.length > 0;
   const network = await planSandboxNetwork(
     context.egress,
+    context.networks,
     request.network,
     installing ? (runtime.registries ?? []) : undefined,
   );

@@ -61,7 +61,7 @@ export interface PreparedRun {
  * the timeout and the output cap, files out, an honest result. Does not release the sandbox.
  */
 export async function runOnSandbox(
-  context: Pick<ExecutionContext, "track" | "egress">,
+  context: Pick<ExecutionContext, "track" | "egress" | "networks">,
   sandbox: Sandbox,
   prepared: PreparedRun,
   options: ExecuteOptions = {},
@@ -75,6 +75,7 @@ export async function runOnSandbox(
     prepared.network ??
     (await planSandboxNetwork(
       context.egress,
+      context.networks,
       request.network,
       installing ? (runtime.registries ?? []) : undefined,
     ));
@@ -103,17 +104,17 @@ export async function runOnSandbox(
       request.setup.length === 0;
     if (codeWrittenLater) codeWritten.catch(() => undefined);
     else await Promise.all([codeWritten, ...filesWritten]);
-    const env = commandEnvironment([...imageEnv, ...plan.run.env], runtime, request);
     if (workdir !== SANDBOX_DIR) {
+      const env = commandEnvironment(imageEnv, runtime, request);
       await runQuietly(sandbox.agent, { argv: ["mkdir", "-p", "--", workdir], env, cwd: SANDBOX_DIR });
     }
 
     let installMs = 0;
     if (installing) {
-      await enterInstallNetwork(sandbox, plan);
+      const proxyEnv = await enterInstallNetwork(context.networks, sandbox, plan);
       emit({ type: "phase", phase: "install", detail: resolved.missing.join(" ") });
       const installStarted = performance.now();
-      const installEnv = commandEnvironment([...imageEnv, ...plan.install.env], runtime);
+      const installEnv = commandEnvironment([...imageEnv, ...proxyEnv], runtime);
       await install(sandbox, runtime.install(resolved.missing), installEnv, {
         packages: resolved.missing,
         runtime: runtime.name,
@@ -126,7 +127,8 @@ export async function runOnSandbox(
       if (!sandbox.keptAlive) sandbox.agent.kill();
       installMs = performance.now() - installStarted;
     }
-    await enterRunNetwork(sandbox, plan);
+    const proxyEnv = await enterRunNetwork(context.networks, sandbox, plan);
+    const env = commandEnvironment([...imageEnv, ...proxyEnv], runtime, request);
     throwIfAborted(options.signal);
 
     emit({ type: "phase", phase: "run" });
@@ -143,7 +145,8 @@ export async function runOnSandbox(
     });
     // Requests are told apart by the sandbox's address on the proxy's network and the time it held it.
     const logged = request.logNetwork ? plan.run.proxy : undefined;
-    const client = logged ? await context.egress.addressOf(sandbox.id, logged) : undefined;
+    const loggedOn = logged ? context.networks.leaseOf(sandbox, logged) : undefined;
+    const client = loggedOn ? await context.egress.addressOf(sandbox.id, loggedOn.name) : undefined;
     const runFrom = Date.now();
     let timedOut = false;
     const runStarted = performance.now();
@@ -224,7 +227,7 @@ export async function runOnSandbox(
     return result;
   } finally {
     options.signal?.removeEventListener("abort", onAbort);
-    if (!prepared.network) await leaveRunNetwork(sandbox, plan).catch(() => undefined);
+    if (!prepared.network) await leaveRunNetwork(context.networks, sandbox).catch(() => undefined);
   }
 }
 

@@ -13,8 +13,8 @@ export interface Sandbox {
    * sandbox user and the container lives on.
    */
   kill(): Promise<void>;
-  /** Puts the container on a network (the install network), unless it is on it already. */
-  joinNetwork(network: string): Promise<void>;
+  /** Puts the container on a network, at `address` when given, unless it is on it already. */
+  joinNetwork(network: string, address?: string): Promise<void>;
   /** Takes the container off a network (the install network before the user's code runs). */
   leaveNetwork(network: string): Promise<void>;
   /** True when the kernel OOM-killed something in the container. */
@@ -160,9 +160,12 @@ function wrapSandbox(
         // Already stopped: nothing left to kill.
       });
     },
-    joinNetwork: async (network) => {
+    joinNetwork: async (network, address) => {
       if (networks.has(network)) return;
-      await docker.getNetwork(network).connect({ Container: container.id });
+      await docker.getNetwork(network).connect({
+        Container: container.id,
+        ...(address ? { EndpointConfig: { IPAMConfig: { IPv4Address: address } } } : {}),
+      });
       networks.add(network);
     },
     leaveNetwork: async (network) => {

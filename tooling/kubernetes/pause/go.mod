@@ -1,0 +1,3 @@
+module isol8.local/pause
+
+go 1.22
