@@ -20,8 +20,8 @@ export interface ConformanceCapabilities {
   liveInput: boolean;
   /**
    * The "none" network has no interface but loopback. A Kubernetes pod always has one: there a policy cuts it off,
-   * and the case instead proves that a connection to the node (the default gateway) times out: neither connects
-   * nor is refused, either of which means the packets got there.
+   * and the case instead proves that a connection to the node (the default gateway) times out or finds no route:
+   * it neither connects nor is refused, either of which means the packets got there.
    * @default true
    */
   loopbackOnly: boolean;

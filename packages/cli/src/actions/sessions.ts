@@ -1,10 +1,27 @@
-import { Isol8Error } from "@isol8/core";
+import { Isol8Error, type SandboxEngine } from "@isol8/core";
 import type { SessionsArguments } from "../commands/sessions.js";
-import { createCliContext } from "./context.js";
+import { createCliContext, loadCliRuntimes } from "./context.js";
+import { createKubernetesCliEngine } from "./kubernetes-engine.js";
+
+/** The engine whose sessions to show: the config's (or --engine's) Kubernetes namespace, else Docker's. */
+async function sessionsEngine(args: SessionsArguments): Promise<SandboxEngine> {
+  const { loaded, runtimes } = await loadCliRuntimes(args.config);
+  if ((args.engine ?? loaded.config.engine) === "kubernetes")
+    return createKubernetesCliEngine(loaded, runtimes);
+  return (await createCliContext({ config: args.config })).engine;
+}
 
 /** `isol8 sessions`: lists sessions, or stops one (or all). */
 export async function sessionsAction(args: SessionsArguments): Promise<number> {
-  const { engine } = await createCliContext({ config: args.config });
+  const engine = await sessionsEngine(args);
+  try {
+    return await listOrStop(args, engine);
+  } finally {
+    await engine.close();
+  }
+}
+
+async function listOrStop(args: SessionsArguments, engine: SandboxEngine): Promise<number> {
   const sessions = await engine.listSessions();
   if (args.action === "list") {
     if (args.json) process.stdout.write(`${JSON.stringify(sessions, null, 2)}\n`);

@@ -5,6 +5,7 @@ export interface SessionsArguments {
   name?: string;
   all: boolean;
   json: boolean;
+  engine?: "docker" | "kubernetes";
   config?: string;
 }
 
@@ -20,6 +21,12 @@ export function sessionsCommand(
         .positional("name", { type: "string", describe: "Session to stop" })
         .option("all", { type: "boolean", default: false, describe: "With stop: stop every session" })
         .option("json", { type: "boolean", default: false, describe: "Print the list as JSON" })
+        .option("engine", {
+          type: "string",
+          choices: ["docker", "kubernetes"],
+          describe:
+            "The sessions of the Kubernetes namespace instead (pods) [default: config engine, docker]",
+        })
         .example("$0 sessions", "List sessions")
         .example(
           "$0 sessions stop notebook",

@@ -65,21 +65,23 @@ export function hardeningCases(context: SuiteContext): void {
         "has no network by default: no name resolves and nothing gets through, not even to the node",
         async () => {
           const lines = await probe(context, [
-            "import socket, struct",
+            "import errno, socket, struct",
             "try:",
             "    socket.getaddrinfo('pypi.org', 443)",
             "    print('resolved')",
             "except socket.gaierror:",
             "    print('no resolution')",
-            // The default gateway is the node. Connected or refused, the packets got there: only a timeout shows
-            // that a policy dropped them (a port that listens there, the kubelet's, makes a leak plain).
+            // The default gateway is the node. Connected or refused, the packets got there: a timeout (a policy
+            // dropped them) or no route (the interface is down) shows they did not. A port that listens there, the
+            // kubelet's, makes a leak plain.
             "route = [line.split() for line in open('/proc/net/route').read().splitlines()[1:]]",
             "gateway = next(socket.inet_ntoa(struct.pack('<L', int(f[2], 16))) for f in route if f[1] == '00000000')",
             "try:",
             `    socket.create_connection((gateway, ${context.egressProbePort}), timeout=3).close()`,
             "    print('connected')",
             "except OSError as error:",
-            "    print('blocked' if isinstance(error, (TimeoutError, socket.timeout)) else type(error).__name__)",
+            "    unreachable = getattr(error, 'errno', None) in (errno.ENETUNREACH, errno.EHOSTUNREACH)",
+            "    print('blocked' if unreachable or isinstance(error, (TimeoutError, socket.timeout)) else type(error).__name__)",
           ]);
           expect(lines).toEqual(["no resolution", "blocked"]);
         },

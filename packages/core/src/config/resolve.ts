@@ -54,12 +54,12 @@ export interface ResolvedConfig {
     /** Milliseconds an unused pre-started sandbox is kept. @default 300000 */
     idleTimeout: number;
   };
-  /** Where sandbox networks take their subnets from, when the config says (the engine has a default). */
-  addressPool?: { base: string; size: number };
   /** Where sandboxes run. @default "docker" */
   engine: "docker" | "kubernetes";
   /** Settings of the Kubernetes engine, as written (`kubeconfig` absolute). @default {} */
   kubernetes: KubernetesSettings;
+  /** Where sandbox networks take their subnets from, when the config says (the engine has a default). */
+  addressPool?: { base: string; size: number };
   /** The audit log, when the config asks for one (`file` absolute). */
   audit?: { file: string; maxBytes: number; keep: number; includeCode: boolean; includeOutput: boolean };
   /** The CLI's spare sandbox, left by one run for the next. */

@@ -151,30 +151,6 @@ export const configFileSchema = z
         ),
       })
       .partial(),
-    addressPool: z
-      .strictObject({
-        base: z
-          .string()
-          .regex(
-            /^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/,
-            "must be an IPv4 range in CIDR notation, e.g. 10.213.0.0/16",
-          )
-          .meta({
-            description: "The IPv4 range sandbox networks take their subnets from.",
-            default: "10.213.0.0/16",
-          }),
-        size: z
-          .number()
-          .int()
-          .min(8)
-          .max(29)
-          .meta({ description: "Prefix length of each sandbox network's subnet.", default: 28 }),
-      })
-      .partial({ size: true })
-      .meta({
-        description:
-          "Each filtered sandbox (and each install) gets an internal network of its own, with a subnet from this range; pick one your machine's own networks do not use.",
-      }),
     engine: z.enum(["docker", "kubernetes"]).meta({
       description:
         "Where sandboxes run: the local Docker engine, or pods in a Kubernetes cluster (`isol8 run --engine`).",
@@ -216,6 +192,30 @@ export const configFileSchema = z
       })
       .partial()
       .meta({ description: "The Kubernetes engine: docs/kubernetes.md." }),
+    addressPool: z
+      .strictObject({
+        base: z
+          .string()
+          .regex(
+            /^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/,
+            "must be an IPv4 range in CIDR notation, e.g. 10.213.0.0/16",
+          )
+          .meta({
+            description: "The IPv4 range sandbox networks take their subnets from.",
+            default: "10.213.0.0/16",
+          }),
+        size: z
+          .number()
+          .int()
+          .min(8)
+          .max(29)
+          .meta({ description: "Prefix length of each sandbox network's subnet.", default: 28 }),
+      })
+      .partial({ size: true })
+      .meta({
+        description:
+          "Each filtered sandbox (and each install) gets an internal network of its own, with a subnet from this range; pick one your machine's own networks do not use.",
+      }),
     audit: z
       .strictObject({
         file: z.string().min(1).meta({

@@ -7,8 +7,8 @@ const NO_PROXY = "localhost,127.0.0.1,::1";
  * they are. Node's own `fetch` and `https` ignore them unless NODE_USE_ENV_PROXY=1 (Node 24; tested). The proxy is
  * named by address: the sandbox cannot resolve names.
  */
-export function proxyEnvironment(proxy: { address: string; port: number }): string[] {
-  const url = `http://${proxy.address}:${proxy.port}`;
+export function proxyEnvironment(address: string, port: number): string[] {
+  const url = `http://${address}:${port}`;
   return [
     `HTTP_PROXY=${url}`,
     `HTTPS_PROXY=${url}`,

@@ -125,7 +125,7 @@ describe("planSandboxNetwork", () => {
 
 describe("proxyEnvironment", () => {
   it("points every client at the proxy by address, keeping loopback direct", () => {
-    expect(proxyEnvironment({ address: "172.30.0.2", port: 3128 })).toEqual([
+    expect(proxyEnvironment("172.30.0.2", 3128)).toEqual([
       "HTTP_PROXY=http://172.30.0.2:3128",
       "HTTPS_PROXY=http://172.30.0.2:3128",
       "http_proxy=http://172.30.0.2:3128",

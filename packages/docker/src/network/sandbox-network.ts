@@ -76,7 +76,7 @@ export async function enterInstallNetwork(
   const proxy = plan.install.proxy;
   if (!proxy) return [];
   const lease = await networks.join(sandbox, proxy);
-  return proxyEnvironment({ address: lease.proxyAddress, port: proxy.port });
+  return proxyEnvironment(lease.proxyAddress, proxy.port);
 }
 
 /**
@@ -93,7 +93,7 @@ export async function enterRunNetwork(
   if (install && install.id !== run?.id) await networks.leave(sandbox, install.id);
   if (!run) return [];
   const lease = await networks.join(sandbox, run);
-  return proxyEnvironment({ address: lease.proxyAddress, port: run.port });
+  return proxyEnvironment(lease.proxyAddress, run.port);
 }
 
 /** Takes a kept-alive sandbox (a session) off its networks, so that the next execution starts without one. */

@@ -48,7 +48,7 @@ export function createEgressProxies(client: KubeClient, proxyImage: string, imag
       proxyDeployment({ hash, image: proxyImage, squidConfig: config, imagePullPolicy }),
     );
     const address = await readyProxyAddress(client, hash.slice(0, 16), names.proxy);
-    return { label: names.network, env: proxyEnvironment({ address, port: PROXY_PORT }) };
+    return { label: names.network, env: proxyEnvironment(address, PROXY_PORT) };
   }
 
   return {
