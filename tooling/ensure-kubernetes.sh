@@ -106,11 +106,14 @@ ensure_cluster() {
   wait_for kubelet 90 node_ready
   # Pods are admitted only once their namespace's ServiceAccount exists (the controller manager creates it).
   wait_for kube-controller-manager 60 kubectl_ get serviceaccount default --namespace default
-  if [ "${ISOL8_K8S_NETWORK_POLICY:-0}" = "1" ]; then
-    nft_queue_supported || die "NetworkPolicy enforcement needs the kernel's nftables queue support (nft_queue)," \
-      "which this kernel lacks: unset ISOL8_K8S_NETWORK_POLICY. See docs/kubernetes-cluster.md."
+  # NetworkPolicy is enforced wherever the kernel allows it (ISOL8_K8S_NETWORK_POLICY=0 opts out, =1 insists).
+  local policy="${ISOL8_K8S_NETWORK_POLICY:-auto}"
+  if [ "$policy" != "0" ] && nft_queue_supported; then
     build_network_policy_image
     start_network_policies
+  elif [ "$policy" = "1" ]; then
+    die "NetworkPolicy enforcement needs the kernel's nftables queue support (nft_queue)," \
+      "which this kernel lacks: unset ISOL8_K8S_NETWORK_POLICY. See docs/kubernetes-cluster.md."
   fi
   log "Kubernetes $K8S_VERSION is ready: node $node_name, kubeconfig $kubeconfig."
   echo "export KUBECONFIG=$kubeconfig"
@@ -156,6 +159,8 @@ case "${1:-}" in
   "") ensure_cluster ;;
   load) shift; load_images "$@" ;;
   check) shift; check_cluster "$@" ;;
+  # Exit status 0 when this kernel can enforce NetworkPolicy (kube-network-policies' nftables queue), else 1.
+  network-policy-supported) nft_queue_supported ;;
   stop) stop_cluster ;;
-  *) die "usage: ensure-kubernetes.sh [load IMAGE...|check [IMAGE]|stop]" ;;
+  *) die "usage: ensure-kubernetes.sh [load IMAGE...|check [IMAGE]|network-policy-supported|stop]" ;;
 esac
