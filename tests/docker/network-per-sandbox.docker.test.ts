@@ -146,7 +146,7 @@ describe("a network per filtered sandbox", () => {
     }
   });
 
-  it("leaves a CLI run's network to the next run, which removes it", async () => {
+  it("leaves at most one network of a CLI run behind, which the next isol8 process removes", async () => {
     const all = () =>
       execFileSync("docker", ["network", "ls", "--filter", "name=isol8-sbx-", "--format", "{{.Name}}"])
         .toString()
@@ -155,17 +155,18 @@ describe("a network per filtered sandbox", () => {
     const before = new Set(all());
     const args = ["run", "-r", "python", "-e", "print(1)", "--net", "filtered", "--allow", marker];
     expect((await runCli(args)).stdout).toBe("1\n");
+    // A sandbox gone before the CLI exits takes its network along; else the network waits for the next run.
     const first = all().filter((name) => !before.has(name));
-    expect(first).toHaveLength(1);
+    expect(first.length).toBeLessThanOrEqual(1);
     expect((await runCli(args)).stdout).toBe("1\n");
     const second = all().filter((name) => !before.has(name));
-    expect(second).toHaveLength(1);
-    expect(second).not.toEqual(first);
-    // The last one goes with the next isol8 process that needs a network.
+    expect(second.length).toBeLessThanOrEqual(1);
+    for (const name of first) expect(second).not.toContain(name);
     const next = buildTestEngine();
     await next.execute({ runtime: "python", code: "print(1)", network: policy });
     await next.close();
-    expect(all()).not.toContain(second[0]);
+    const left = all();
+    for (const name of second) expect(left).not.toContain(name);
   });
 
   it("gives concurrent sandboxes networks of their own and leaves none behind once closed", async () => {
