@@ -59,6 +59,7 @@ function fakeDocker(existing: { Id: string; Subnet: string; Labels?: Record<stri
       return {
         inspect: async () => ({
           Config: { Labels: { "org.isol8.kind": id.startsWith("proxy") ? "proxy" : "sandbox" } },
+          State: { Running: true },
         }),
       };
     },

@@ -374,21 +374,24 @@ function isOrphan(labels: Record<string, string>): boolean {
   }
 }
 
-/** Removes an orphaned network unless a sandbox is still on it (a --persist container); proxies are let go. */
+/**
+ * Removes an orphaned network unless a running sandbox is still on it (a --persist container). The proxy, and a
+ * sandbox that has stopped (a dead process's sandbox on its way out), are disconnected first.
+ */
 async function removeOrphan(docker: Docker, id: string): Promise<void> {
   const info = await docker.getNetwork(id).inspect();
   const attached = Object.keys(info.Containers ?? {});
-  const proxies = await Promise.all(
+  const inUse = await Promise.all(
     attached.map(async (container) => {
       try {
-        const labels = (await docker.getContainer(container).inspect()).Config.Labels ?? {};
-        return labels[LABELS.kind] === "proxy" ? container : undefined;
+        const found = await docker.getContainer(container).inspect();
+        return found.Config.Labels?.[LABELS.kind] !== "proxy" && found.State.Running;
       } catch (error) {
-        return isNotFound(error) ? container : undefined;
+        return !isNotFound(error);
       }
     }),
   );
-  if (proxies.some((proxy) => proxy === undefined)) return;
+  if (inUse.some(Boolean)) return;
   await removeNetwork(docker, id, attached);
 }
 
