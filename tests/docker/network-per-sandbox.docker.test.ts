@@ -35,17 +35,23 @@ address = probe.getsockname()[0]
  */
 const SERVER = `${OWN_ADDRESS}
 import sys, threading
+lock = threading.Lock()
+def say(line):
+    # One line at a time: the accepting thread and the main thread both print.
+    with lock:
+        sys.stdout.write(line + "\\n")
+        sys.stdout.flush()
 server = socket.socket()
 server.bind(("0.0.0.0", 8000))
 server.listen()
 def accept():
     while True:
         peer, (host, _) = server.accept()
-        print("accepted", "itself" if host == address else "a stranger", flush=True)
+        say("accepted " + ("itself" if host == address else "a stranger"))
         peer.close()
 threading.Thread(target=accept, daemon=True).start()
 socket.create_connection((address, 8000), timeout=5).close()
-print("listening", address, proxy.hostname, flush=True)
+say(f"listening {address} {proxy.hostname}")
 sys.stdin.read()
 `;
 
