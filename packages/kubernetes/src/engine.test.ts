@@ -2,6 +2,7 @@ import { createRuntimeRegistry } from "@isol8/core";
 import python from "@isol8/runtime-python";
 import { afterEach, describe, expect, it } from "vitest";
 import { createKubernetesEngine } from "./engine.js";
+import { SESSION_EXPIRES_ANNOTATION as EXPIRES } from "./sessions/session-pods.js";
 import { FakeKube } from "./testing/fake-kube.js";
 
 const runtimes = createRuntimeRegistry([python()]);
@@ -145,6 +146,31 @@ describe("createKubernetesEngine (fake cluster)", () => {
     expect(await engine.stopSession("my.notebook_")).toBe(true);
     expect(await engine.stopSession("never")).toBe(false);
     expect(kube.pods.size).toBe(0);
+  });
+
+  it("moves a session's idle deadline with each operation, and another engine removes it once that passed", async () => {
+    const { kube, engine } = setup();
+    close = () => engine.close();
+    const expiresAt = () => Number(kube.pods.values().next().value?.metadata?.annotations?.[EXPIRES]);
+    const opened = Date.now();
+    const session = await engine.session("notes", { runtime: "python", idleTimeoutMs: 60_000 });
+    expect(expiresAt()).toBeGreaterThanOrEqual(opened + 60_000);
+    const before = expiresAt();
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    await session.execute({ code: "print(1)" });
+    expect(expiresAt()).toBeGreaterThan(before);
+    // While it runs, the deadline also covers the run's own time limit.
+    expect(kube.events.filter((event) => event.startsWith("annotate pod"))).toHaveLength(2);
+    session.detach();
+
+    // The opener went away (a CLI run ends); whoever lists or opens sessions after the deadline removes it.
+    const later = createKubernetesEngine({ runtimes, client: kube });
+    expect(await later.listSessions()).toHaveLength(1);
+    const [pod] = kube.pods.values();
+    if (pod?.metadata?.annotations) pod.metadata.annotations[EXPIRES] = String(Date.now() - 1);
+    expect(await later.listSessions()).toEqual([]);
+    expect(kube.pods.size).toBe(0);
+    await later.close();
   });
 
   it("finds and removes everything labelled as isol8's", async () => {

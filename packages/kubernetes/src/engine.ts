@@ -26,7 +26,7 @@ import { type ImagePullPolicy, podSpec } from "./pod/pod-spec.js";
 import { runInPod } from "./pod/run-in-pod.js";
 import { type PodSandbox, type StartTimings, startPodSandbox } from "./pod/sandbox-pod.js";
 import { PodPool } from "./pool/pod-pool.js";
-import { sessionMetadata, sessionPodName } from "./sessions/session-pods.js";
+import { sessionIdleMs, sessionMetadata, sessionPodName } from "./sessions/session-pods.js";
 import { createSessions } from "./sessions/sessions.js";
 import { assertSupported } from "./unsupported.js";
 
@@ -140,7 +140,7 @@ export function createKubernetesEngine(options: KubernetesEngineOptions): Kubern
         kind: "session",
         name: sessionPodName(name),
       });
-      const metadata = sessionMetadata(name);
+      const metadata = sessionMetadata(name, Date.now() + sessionIdleMs(sessionOptions));
       pod.metadata = {
         ...pod.metadata,
         labels: { ...pod.metadata?.labels, ...metadata.labels },

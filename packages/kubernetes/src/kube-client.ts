@@ -24,6 +24,8 @@ export interface KubeClient {
   listPods(labelSelector: string): Promise<V1Pod[]>;
   /** False when it was already gone. */
   deletePod(name: string, gracePeriodSeconds?: number): Promise<boolean>;
+  /** Sets one annotation of a pod that has annotations; false when the pod is gone. */
+  annotatePod(name: string, key: string, value: string): Promise<boolean>;
   /** Runs `argv` in the pod's container with stdin, stdout and stderr on one exec stream. */
   exec(pod: string, container: string, argv: string[]): Promise<AgentStreams>;
   /** Creates it, or leaves the existing one of that name as it is. */
@@ -82,6 +84,26 @@ export function createKubeClient(config: KubeConfig, namespace: string): KubeCli
       absent(
         "delete a pod",
         () => core.deleteNamespacedPod({ name, namespace, gracePeriodSeconds }).then(() => true),
+        false,
+      ),
+    // A JSON patch (the client's default patch type): "add" replaces the value when the key is there already.
+    annotatePod: (name, key, value) =>
+      absent(
+        "annotate a pod",
+        () =>
+          core
+            .patchNamespacedPod({
+              name,
+              namespace,
+              body: [
+                {
+                  op: "add",
+                  path: `/metadata/annotations/${key.replaceAll("~", "~0").replaceAll("/", "~1")}`,
+                  value,
+                },
+              ],
+            })
+            .then(() => true),
         false,
       ),
     exec: (pod, container, argv) =>

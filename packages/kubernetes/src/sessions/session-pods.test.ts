@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { sessionKey, sessionPodName, sessionState } from "./session-pods.js";
+import {
+  SESSION_EXPIRES_ANNOTATION,
+  sessionExpired,
+  sessionKey,
+  sessionPodName,
+  sessionState,
+} from "./session-pods.js";
 
 describe("session pods", () => {
   it("name the pod readably, in DNS-1123, and tell similar names apart", () => {
@@ -27,5 +33,17 @@ describe("session pods", () => {
     expect(sessionState({ metadata: { deletionTimestamp: new Date() }, status: { phase: "Running" } })).toBe(
       "stopping",
     );
+  });
+
+  it("expire only once the annotated time has passed; a pod without it never expires by idleness", () => {
+    const at = (value?: string) => {
+      const annotations: Record<string, string> = {};
+      if (value !== undefined) annotations[SESSION_EXPIRES_ANNOTATION] = value;
+      return { metadata: { annotations } };
+    };
+    expect(sessionExpired(at("1000"), 999)).toBe(false);
+    expect(sessionExpired(at("1000"), 1000)).toBe(true);
+    expect(sessionExpired(at(), 1e15)).toBe(false);
+    expect(sessionExpired(at("soon"), 1e15)).toBe(false);
   });
 });

@@ -24,7 +24,17 @@ import { LABELS, managedSelector } from "../labels.js";
 import { runInPod } from "../pod/run-in-pod.js";
 import { connectPodSandbox, type PodSandbox, startPodSandbox } from "../pod/sandbox-pod.js";
 import { assertSupported } from "../unsupported.js";
-import { SESSION_NAME_ANNOTATION, sessionKey, sessionState } from "./session-pods.js";
+import {
+  SESSION_EXPIRES_ANNOTATION,
+  SESSION_NAME_ANNOTATION,
+  sessionExpired,
+  sessionIdleMs,
+  sessionKey,
+  sessionState,
+} from "./session-pods.js";
+
+/** How long a file operation may hold a session before an idle sweep elsewhere may count it idle. */
+const FILE_OPERATION_HOLD_MS = 300_000;
 
 export interface SessionsContext {
   client: KubeClient;
@@ -38,15 +48,33 @@ export interface SessionsContext {
 }
 
 /**
- * Sessions: one pod kept per session, found again by its label. Idle sessions opened by this process are deleted
- * when their idle time runs out; the pod's activeDeadlineSeconds ends those whose process went away.
+ * Sessions: one pod kept per session, found again by its label. Each pod carries the time its idle timeout runs out
+ * (an annotation, moved on by every operation): the process that opened it deletes it then, and any isol8 that opens
+ * or lists sessions later deletes those whose time has passed — a CLI run ends long before its session does. The
+ * pod's activeDeadlineSeconds is the last backstop.
  */
 export function createSessions(context: SessionsContext) {
   const { client } = context;
   const idleTimers = new Map<string, NodeJS.Timeout>();
 
+  /** Every session pod, once those idle past their time are deleted. */
+  async function liveSessionPods(): Promise<V1Pod[]> {
+    const now = Date.now();
+    const pods = await client.listPods(managedSelector("session"));
+    const expired = pods.filter((pod) => sessionExpired(pod, now));
+    await Promise.all(expired.map((pod) => client.deletePod(pod.metadata?.name ?? "")));
+    return pods.filter((pod) => !expired.includes(pod));
+  }
+
   const find = async (name: string): Promise<V1Pod | undefined> =>
-    (await client.listPods(`${managedSelector("session")},${LABELS.session}=${sessionKey(name)}`))[0];
+    (await liveSessionPods()).find((pod) => pod.metadata?.labels?.[LABELS.session] === sessionKey(name));
+
+  /** Moves the session's idle deadline: none of its pods' readers may remove it before `expiresAt`. */
+  const expireAt = (pod: string, expiresAt: number) =>
+    client.annotatePod(pod, SESSION_EXPIRES_ANNOTATION, String(expiresAt)).then(
+      () => undefined,
+      () => undefined,
+    );
 
   function armIdle(name: string, pod: string, idleTimeoutMs: number): void {
     clearTimeout(idleTimers.get(name));
@@ -82,17 +110,22 @@ export function createSessions(context: SessionsContext) {
         keptAlive: true,
       });
     }
-    const idleTimeoutMs = options.idleTimeoutMs ?? 900_000;
+    const idleTimeoutMs = sessionIdleMs(options);
     armIdle(name, sandbox.id, idleTimeoutMs);
+    if (existing) await expireAt(sandbox.id, Date.now() + idleTimeoutMs);
     const image = context.imageOf(runtime.name);
-    // One agent, one command at a time: a session's executions and file operations wait for each other.
+    // One agent, one command at a time: a session's executions and file operations wait for each other. While one
+    // runs, the deadline covers its longest possible run; after it, the idle time starts again.
     const serial = serialQueue();
-    const busy = <T>(work: () => Promise<T>) =>
+    const busy = <T>(holdMs: number, work: () => Promise<T>) =>
       serial.run(async () => {
         clearTimeout(idleTimers.get(name));
+        const held = expireAt(sandbox.id, Date.now() + holdMs + idleTimeoutMs);
         try {
           return await work();
         } finally {
+          await held;
+          await expireAt(sandbox.id, Date.now() + idleTimeoutMs);
           armIdle(name, sandbox.id, idleTimeoutMs);
         }
       });
@@ -122,7 +155,7 @@ export function createSessions(context: SessionsContext) {
           hint: "Bake them into the runtime image the session uses (`isol8 setup`), and load it into the cluster.",
         });
       }
-      return busy(() =>
+      return busy(request.limits.timeoutMs, () =>
         runInPod(
           sandbox,
           {
@@ -158,14 +191,14 @@ export function createSessions(context: SessionsContext) {
           assertInsideSandbox(result.data.path);
           return result.data;
         });
-        await busy(async () => {
+        await busy(FILE_OPERATION_HOLD_MS, async () => {
           for (const file of parsed)
             await sandbox.agent.writeFile(file.path, file.content, file.executable ? 0o755 : 0o644);
         });
       },
       readFiles: async (paths: string[]): Promise<DownloadedFile[]> => {
         for (const path of paths) assertInsideSandbox(path);
-        return busy(() => readSandboxFiles(sandbox.agent, paths));
+        return busy(FILE_OPERATION_HOLD_MS, () => readSandboxFiles(sandbox.agent, paths));
       },
       detach: () => sandbox.detach(),
       stop: async () => {
@@ -178,7 +211,7 @@ export function createSessions(context: SessionsContext) {
   }
 
   async function list(): Promise<SessionInfo[]> {
-    return (await client.listPods(managedSelector("session"))).map((pod) => ({
+    return (await liveSessionPods()).map((pod) => ({
       name: pod.metadata?.annotations?.[SESSION_NAME_ANNOTATION] ?? pod.metadata?.name ?? "",
       id: pod.metadata?.name ?? "",
       runtime: pod.metadata?.labels?.[LABELS.runtime] ?? "",

@@ -54,6 +54,13 @@ export class FakeKube implements KubeClient {
     this.sandboxes.delete(name);
     return this.pods.delete(name);
   }
+  async annotatePod(name: string, key: string, value: string): Promise<boolean> {
+    const pod = this.pods.get(name);
+    if (!pod?.metadata?.annotations) return false;
+    this.events.push(`annotate pod ${name} ${key}`);
+    pod.metadata.annotations = { ...pod.metadata.annotations, [key]: value };
+    return true;
+  }
   async exec(pod: string, _container: string, argv: string[]): Promise<AgentStreams> {
     const files = this.sandboxes.get(pod);
     if (!files) throw new Error(`no pod ${pod}`);
