@@ -67,6 +67,8 @@ export interface CliResult {
   /** `isol8 run --no-spare`: a container start on every run, like docker run. */
   cliCold: Summary;
   dockerRun: Summary;
+  /** bare-node-client.cjs: create, attach, start and wait from a bare Node process — the floor under `--no-spare`. */
+  bareNode: Summary;
   nodeStart: Summary;
   version: Summary;
   /** Import of dockerode alone, in a fresh process. */
@@ -92,6 +94,8 @@ export async function cliPhase(iterations: number, env: NodeJS.ProcessEnv): Prom
       ["run", "--rm", "--network", "none", "--entrypoint", "python3", "isol8:python", "-c", "print(1)"],
       { env, expected: "1\n" },
     );
+  const bareNode = () =>
+    timeChecked("node", [join(root, "bench/bare-node-client.cjs"), "isol8:python"], { env, expected: "1\n" });
   const dockerode = pathToFileURL(
     createRequire(join(root, "packages/docker/package.json")).resolve("dockerode"),
   ).href;
@@ -99,6 +103,7 @@ export async function cliPhase(iterations: number, env: NodeJS.ProcessEnv): Prom
     cli: [] as number[],
     cliCold: [] as number[],
     dockerRun: [] as number[],
+    bareNode: [] as number[],
     nodeStart: [] as number[],
     version: [] as number[],
     importDockerode: [] as number[],
@@ -106,12 +111,15 @@ export async function cliPhase(iterations: number, env: NodeJS.ProcessEnv): Prom
   await runCli();
   await runCli("--no-spare");
   await dockerRun();
+  await bareNode();
   for (let i = 0; i < iterations; i++) {
     times.cli.push((await runCli()).ms);
     await pause(250);
     times.cliCold.push((await runCli("--no-spare")).ms);
     await pause(100);
     times.dockerRun.push((await dockerRun()).ms);
+    await pause(100);
+    times.bareNode.push((await bareNode()).ms);
     await pause(100);
     times.nodeStart.push((await timeChecked("node", ["-e", "0"], { env })).ms);
     times.version.push((await timeChecked("node", cli("--version"), { cwd: root, env })).ms);
@@ -123,6 +131,7 @@ export async function cliPhase(iterations: number, env: NodeJS.ProcessEnv): Prom
     cli: summarize(times.cli),
     cliCold: summarize(times.cliCold),
     dockerRun: summarize(times.dockerRun),
+    bareNode: summarize(times.bareNode),
     nodeStart: summarize(times.nodeStart),
     version: summarize(times.version),
     importDockerode: summarize(times.importDockerode),

@@ -26,6 +26,7 @@ import { pause, round, summarize } from "./stats.js";
  *   BENCH_THROUGHPUT_RUNS executions in the throughput phase                                     [200]
  *   BENCH_CONCURRENCY     concurrent executions in the throughput phase                          [4]
  *   BENCH_ONLY=kubernetes only the Kubernetes rows (they run whenever a cluster is configured)
+ *   BENCH_ONLY=cli        only the CLI's rows and its three targets (a quick look at the cold start)
  */
 const iterations = intEnv("BENCH_ITERATIONS", 30);
 const pauseMs = intEnv("BENCH_PAUSE_MS", 250);
@@ -69,7 +70,42 @@ async function kubernetesRows(): Promise<{ result: KubernetesResult | undefined;
   };
 }
 
+/** The CLI's rows alone: its cold start against `docker run --rm` and `node -e 0`, with the same targets. */
+async function cliOnly(env: NodeJS.ProcessEnv): Promise<void> {
+  ensureCliBuild();
+  const cli = await cliPhase(third, env);
+  const warm = await cliBreakdownPhase(Math.min(third, 5), env, "warm");
+  const ratio = (a: number, b: number) => round(a / b, 2);
+  const rows: Row[] = [
+    { name: "cli: isol8 run", summary: cli.cli, note: "claims the spare the previous run left" },
+    { name: "cli: isol8 run --no-spare", summary: cli.cliCold, note: "starts its own container" },
+    { name: "cli: docker run --rm", summary: cli.dockerRun },
+    {
+      name: "cli: bare Node client",
+      summary: cli.bareNode,
+      note: `create/attach/start/wait, nothing else: ${ratio(cli.bareNode.median, cli.dockerRun.median)}× docker run`,
+    },
+    { name: "cli: node -e 0", summary: cli.nodeStart },
+  ];
+  process.stdout.write(`\n${formatRows(rows)}\n`);
+  process.stdout.write(
+    `${formatTargets([
+      atMost("cliRatio", ratio(cli.cli.median, cli.dockerRun.median), 0.8),
+      atMost("cliColdRatio", ratio(cli.cliCold.median, cli.dockerRun.median), 1.2),
+      atMost("cliFirstRequestRatio", ratio(warm.toFirstRequest, cli.nodeStart.median), 1.5),
+    ])}\n`,
+  );
+  process.stdout.write(
+    `to first request ${warm.toFirstRequest} ms; load ${loadavg().map((l) => round(l, 2))}\n`,
+  );
+}
+
 async function main(): Promise<void> {
+  if (process.env.BENCH_ONLY === "cli") {
+    useHostCaBundle();
+    await cliOnly({ ...process.env });
+    return;
+  }
   if (process.env.BENCH_ONLY === "kubernetes") {
     const { result, rows } = await kubernetesRows();
     process.stdout.write(`\n${formatRows(rows)}\n`);
@@ -178,6 +214,11 @@ async function main(): Promise<void> {
     { name: "cli: isol8 run", summary: cli.cli, note: "claims the spare the previous run left" },
     { name: "cli: isol8 run --no-spare", summary: cli.cliCold, note: "starts its own container" },
     { name: "cli: docker run --rm", summary: cli.dockerRun },
+    {
+      name: "cli: bare Node client",
+      summary: cli.bareNode,
+      note: `create/attach/start/wait, nothing else: ${ratio(cli.bareNode.median, cli.dockerRun.median)}× docker run`,
+    },
     { name: "cli: node -e 0", summary: cli.nodeStart },
     { name: "cli: isol8 --version", summary: cli.version },
     {
@@ -239,6 +280,8 @@ async function main(): Promise<void> {
     cliColdMedianMs: cli.cliCold.median,
     cliColdP95Ms: cli.cliCold.p95,
     cliColdRatio,
+    // What no Node CLI that starts its own container gets under: cliColdRatio's floor on this machine.
+    bareNodeRatio: ratio(cli.bareNode.median, cli.dockerRun.median),
     cliFirstRequestRatio,
     cliNote:
       "cliRatio is `isol8 run` as shipped: each run claims the spare sandbox the previous run left (config " +

@@ -134,6 +134,35 @@ const importPluginsThroughBin = {
   },
 };
 
+/**
+ * docker-modem creates its `debug` logger when it is imported, and `debug` then looks at the terminal and the
+ * environment (~2 ms of every start) for logs nobody asked for. In the bundle the logger is a no-op unless DEBUG is
+ * set, in which case the real `debug` loads as before.
+ */
+const quietDebugUnlessAsked = {
+  name: "quiet-debug-unless-asked",
+  setup(bundler) {
+    bundler.onResolve({ filter: /^debug$/ }, async ({ importer, resolveDir, kind }) => {
+      if (!/docker-modem\/lib\/modem\.js$/.test(importer)) return undefined;
+      const real = await bundler.resolve("debug", { resolveDir, kind });
+      if (real.errors.length > 0) return { errors: real.errors };
+      return { path: real.path, namespace: "quiet-debug" };
+    });
+    bundler.onLoad({ filter: /.*/, namespace: "quiet-debug" }, ({ path }) => ({
+      contents: [
+        "module.exports = function (namespace) {",
+        "  if (process.env.DEBUG) return require(" + JSON.stringify(path) + ")(namespace);",
+        "  const log = () => undefined;",
+        "  log.enabled = false;",
+        "  return log;",
+        "};",
+      ].join("\n"),
+      resolveDir: dirname(path),
+      loader: "js",
+    }));
+  },
+};
+
 await build({
   entryPoints: [`${packageDir}/src/main.ts`],
   outfile,
@@ -150,7 +179,14 @@ await build({
       `const __isol8ImportModule = typeof __isol8Import === "function" ? __isol8Import : (specifier) => import(specifier);`,
     ].join("\n"),
   },
-  plugins: [inlineVersion, importPluginsThroughBin, loadYargsUiOnUse, keepModuleUrls, deferRarelyUsedModules],
+  plugins: [
+    inlineVersion,
+    importPluginsThroughBin,
+    loadYargsUiOnUse,
+    keepModuleUrls,
+    deferRarelyUsedModules,
+    quietDebugUnlessAsked,
+  ],
   legalComments: "eof",
   // A third smaller bundle reads and loads ~8 ms faster (118 vs 126 ms to the first Docker request); names are kept,
   // so stack traces still say which function failed.
@@ -158,3 +194,9 @@ await build({
   minifySyntax: true,
   logLevel: "warning",
 });
+
+// bin.cjs reads the bundle as latin1, which is right only for ASCII: esbuild's default charset keeps it so.
+const bundled = await readFile(outfile);
+const nonAscii = bundled.findIndex((byte) => byte > 0x7f);
+if (nonAscii >= 0)
+  throw new Error(`${outfile} has a non-ASCII byte at ${nonAscii}: bin.cjs reads it as latin1`);

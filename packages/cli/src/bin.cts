@@ -36,7 +36,9 @@ function loadBundle(): Main | undefined {
   let source: string;
   let stat: fs.Stats;
   try {
-    source = fs.readFileSync(bundlePath, "utf8");
+    // The bundle is ASCII (esbuild escapes the rest; scripts/bundle.mjs checks it): latin1 decodes it as UTF-8 would,
+    // in half the time of a 2.4 MB UTF-8 decode.
+    source = fs.readFileSync(bundlePath, "latin1");
     stat = fs.statSync(bundlePath);
   } catch {
     return undefined;
