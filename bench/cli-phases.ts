@@ -70,6 +70,13 @@ export interface CliResult {
   /** bare-node-client.cjs: create, attach, start and wait from a bare Node process — the floor under `--no-spare`. */
   bareNode: Summary;
   nodeStart: Summary;
+  /**
+   * `node -e 0` without NODE_EXTRA_CA_CERTS, when the environment sets it: Node 20 parses those certificates before
+   * any script runs (~400M instructions for a 144-certificate bundle), which inflates every Node start alike.
+   */
+  nodeStartWithoutExtraCa: Summary | undefined;
+  /** `isol8 run --no-spare` without NODE_EXTRA_CA_CERTS, when the environment sets it. */
+  cliColdWithoutExtraCa: Summary | undefined;
   version: Summary;
   /** Import of dockerode alone, in a fresh process. */
   importDockerode: Summary;
@@ -84,10 +91,18 @@ async function importTime(url: string, env: NodeJS.ProcessEnv): Promise<number> 
 
 const runArgs = (...extra: string[]) => cli("run", "-e", "print(1)", "--runtime", "python", ...extra);
 
+/** The environment without NODE_EXTRA_CA_CERTS (the CLI's runs against a local engine make no TLS connection). */
+export function withoutExtraCa(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const { NODE_EXTRA_CA_CERTS: _, ...rest } = env;
+  return rest;
+}
+
 /** `isol8 run` (warm and cold) against `docker run --rm` of the same image and command, interleaved. */
 export async function cliPhase(iterations: number, env: NodeJS.ProcessEnv): Promise<CliResult> {
   const runCli = (...extra: string[]) =>
     timeChecked("node", runArgs(...extra), { cwd: root, env, expected: "1\n" });
+  const runColdWithoutExtraCa = () =>
+    timeChecked("node", runArgs("--no-spare"), { cwd: root, env: withoutExtraCa(env), expected: "1\n" });
   const dockerRun = () =>
     timeChecked(
       "docker",
@@ -105,6 +120,8 @@ export async function cliPhase(iterations: number, env: NodeJS.ProcessEnv): Prom
     dockerRun: [] as number[],
     bareNode: [] as number[],
     nodeStart: [] as number[],
+    nodeStartWithoutExtraCa: [] as number[],
+    cliColdWithoutExtraCa: [] as number[],
     version: [] as number[],
     importDockerode: [] as number[],
   };
@@ -122,6 +139,10 @@ export async function cliPhase(iterations: number, env: NodeJS.ProcessEnv): Prom
     times.bareNode.push((await bareNode()).ms);
     await pause(100);
     times.nodeStart.push((await timeChecked("node", ["-e", "0"], { env })).ms);
+    if (env.NODE_EXTRA_CA_CERTS)
+      times.nodeStartWithoutExtraCa.push(
+        (await timeChecked("node", ["-e", "0"], { env: withoutExtraCa(env) })).ms,
+      );
     times.version.push((await timeChecked("node", cli("--version"), { cwd: root, env })).ms);
     times.importDockerode.push(await importTime(dockerode, env));
     // The spare left by the warm run above had time to start: the next warm run claims a started one.
@@ -133,6 +154,8 @@ export async function cliPhase(iterations: number, env: NodeJS.ProcessEnv): Prom
     dockerRun: summarize(times.dockerRun),
     bareNode: summarize(times.bareNode),
     nodeStart: summarize(times.nodeStart),
+    nodeStartWithoutExtraCa: env.NODE_EXTRA_CA_CERTS ? summarize(times.nodeStartWithoutExtraCa) : undefined,
+    cliColdWithoutExtraCa: env.NODE_EXTRA_CA_CERTS ? summarize(times.cliColdWithoutExtraCa) : undefined,
     version: summarize(times.version),
     importDockerode: summarize(times.importDockerode),
   };
