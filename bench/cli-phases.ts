@@ -139,10 +139,13 @@ export async function cliPhase(iterations: number, env: NodeJS.ProcessEnv): Prom
     times.bareNode.push((await bareNode()).ms);
     await pause(100);
     times.nodeStart.push((await timeChecked("node", ["-e", "0"], { env })).ms);
-    if (env.NODE_EXTRA_CA_CERTS)
+    if (env.NODE_EXTRA_CA_CERTS) {
       times.nodeStartWithoutExtraCa.push(
         (await timeChecked("node", ["-e", "0"], { env: withoutExtraCa(env) })).ms,
       );
+      await pause(100);
+      times.cliColdWithoutExtraCa.push((await runColdWithoutExtraCa()).ms);
+    }
     times.version.push((await timeChecked("node", cli("--version"), { cwd: root, env })).ms);
     times.importDockerode.push(await importTime(dockerode, env));
     // The spare left by the warm run above had time to start: the next warm run claims a started one.
