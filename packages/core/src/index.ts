@@ -102,6 +102,7 @@ export {
 } from "./runtime.js";
 export { describeRuntimes } from "./runtime-info.js";
 export { serialQueue } from "./serial-queue.js";
+export { validateSessionExecution, validateSessionFiles } from "./session-input.js";
 export { assertSessionName } from "./session-name.js";
 export { assertInsideSandbox, type ValidatedRequest, validateRequest } from "./validate-request.js";
 export { formatZodIssues } from "./zod-issues.js";

@@ -5,7 +5,6 @@ import {
   type ExecuteOptions,
   type ExecutionResult,
   eventStream,
-  formatZodIssues,
   Isol8Error,
   limitsSchema,
   readSandboxFiles,
@@ -14,9 +13,9 @@ import {
   type SessionExecutionInput,
   type SessionInfo,
   type SessionOptions,
-  sandboxFileSchema,
   serialQueue,
-  validateRequest,
+  validateSessionExecution,
+  validateSessionFiles,
 } from "@isol8/core";
 import { isNotFound } from "../client.js";
 import { LABELS } from "../labels.js";
@@ -79,19 +78,11 @@ export function createSessions(context: ExecutionContext) {
       executeOptions: ExecuteOptions = {},
     ): Promise<ExecutionResult> {
       const startedAt = performance.now();
-      if (input.runtime !== undefined && input.runtime !== runtime.name) {
-        throw new Isol8Error("INVALID_INPUT", `Session "${name}" runs ${runtime.name}, not ${input.runtime}`);
-      }
-      const unsupported = input as { image?: unknown; persist?: unknown };
-      if (unsupported.image !== undefined || unsupported.persist) {
-        throw new Isol8Error(
-          "INVALID_INPUT",
-          "A session runs in its own container: --image and --persist do not apply",
-        );
-      }
-      const { request, fileName, workdir } = validateRequest(
-        { ...input, runtime: runtime.name },
+      const { request, fileName, workdir } = validateSessionExecution(
+        { name, runtime },
+        input,
         context.runtimes,
+        "container",
       );
       return serial.run(async () => {
         const missing = request.install.filter((pkg) => !installed.has(pkg));
@@ -124,17 +115,7 @@ export function createSessions(context: ExecutionContext) {
       executeStream: (input, streamOptions) =>
         eventStream((onEvent) => execute(input, { ...streamOptions, onEvent })),
       async writeFiles(files: SandboxFileInput[]) {
-        const parsed = files.map((file) => {
-          const result = sandboxFileSchema.safeParse(file);
-          if (!result.success) {
-            throw new Isol8Error(
-              "INVALID_INPUT",
-              `Invalid file: ${formatZodIssues(result.error).join("; ")}`,
-            );
-          }
-          assertInsideSandbox(result.data.path);
-          return result.data;
-        });
+        const parsed = validateSessionFiles(files);
         await serial.run(() =>
           Promise.all(
             parsed.map((file) =>

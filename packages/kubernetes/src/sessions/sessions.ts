@@ -5,7 +5,6 @@ import {
   type ExecuteOptions,
   type ExecutionResult,
   eventStream,
-  formatZodIssues,
   Isol8Error,
   type RuntimeRegistry,
   readSandboxFiles,
@@ -14,9 +13,9 @@ import {
   type SessionExecutionInput,
   type SessionInfo,
   type SessionOptions,
-  sandboxFileSchema,
   serialQueue,
-  validateRequest,
+  validateSessionExecution,
+  validateSessionFiles,
 } from "@isol8/core";
 import type { V1Pod } from "@kubernetes/client-node";
 import type { KubeClient } from "../kube-client.js";
@@ -135,19 +134,11 @@ export function createSessions(context: SessionsContext) {
       executeOptions: ExecuteOptions = {},
     ): Promise<ExecutionResult> {
       const startedAt = performance.now();
-      if (input.runtime !== undefined && input.runtime !== runtime.name) {
-        throw new Isol8Error("INVALID_INPUT", `Session "${name}" runs ${runtime.name}, not ${input.runtime}`);
-      }
-      const unsupported = input as { image?: unknown; persist?: unknown };
-      if (unsupported.image !== undefined || unsupported.persist) {
-        throw new Isol8Error(
-          "INVALID_INPUT",
-          "A session runs in its own pod: --image and --persist do not apply",
-        );
-      }
-      const { request, fileName, workdir } = validateRequest(
-        { ...input, runtime: runtime.name },
+      const { request, fileName, workdir } = validateSessionExecution(
+        { name, runtime },
+        input,
         context.runtimes,
+        "pod",
       );
       assertSupported(request, false);
       if (request.install.length > 0) {
@@ -181,16 +172,7 @@ export function createSessions(context: SessionsContext) {
       executeStream: (input, streamOptions) =>
         eventStream((onEvent) => execute(input, { ...streamOptions, onEvent })),
       writeFiles: async (files: SandboxFileInput[]) => {
-        const parsed = files.map((file) => {
-          const result = sandboxFileSchema.safeParse(file);
-          if (!result.success)
-            throw new Isol8Error(
-              "INVALID_INPUT",
-              `Invalid file: ${formatZodIssues(result.error).join("; ")}`,
-            );
-          assertInsideSandbox(result.data.path);
-          return result.data;
-        });
+        const parsed = validateSessionFiles(files);
         await busy(FILE_OPERATION_HOLD_MS, async () => {
           for (const file of parsed)
             await sandbox.agent.writeFile(file.path, file.content, file.executable ? 0o755 : 0o644);
