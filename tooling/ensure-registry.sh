@@ -74,7 +74,7 @@ running() {
   [ "$(readlink "/proc/$(cat "$pid_file")/exe" 2>/dev/null)" = "$(readlink -f "$bin")" ]
 }
 
-answers() { curl -fsS --max-time 2 -o /dev/null "http://$address/v2/"; }
+answers() { curl -fs --max-time 2 -o /dev/null "http://$address/v2/"; }
 
 stop_registry() {
   [ -f "$pid_file" ] || return 0

@@ -23,7 +23,7 @@ const OWN_OPTIONS = new Set(["runtime", "r", "force", "json", "push", "config", 
 
 /** The words of `--push` in `isol8 setup --help`; docs/cli.md quotes them. */
 export const PUSH_DESCRIPTION =
-  "After the build, push every image setup reports to REGISTRY (host[:port][/path]) as REGISTRY/isol8:<tag>, with the docker CLI's stored login; a bare --push uses the config's kubernetes.image.registry";
+  "After the build, push every image setup reports to REGISTRY (host[:port][/path]) as REGISTRY/isol8:python and so on, with the docker CLI's stored login; a bare --push uses the config's kubernetes.image.registry";
 
 /**
  * `isol8 setup`. Its `--<runtime> pkgs` options come from the runtime registry — the built-in plugins and those the
