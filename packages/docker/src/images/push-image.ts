@@ -81,8 +81,8 @@ async function push(docker: Docker, image: string, authconfig: object): Promise<
   return digest;
 }
 
-/** The engine's reason in one line, with the fix for the usual causes. */
-function pushFailed(registry: string, tag: string, cause: unknown): Isol8Error {
+/** The engine's reason in one line, with the fix for the usual causes. Exported for its unit test. */
+export function pushFailed(registry: string, tag: string, cause: unknown): Isol8Error {
   const reason = (cause instanceof Error ? cause.message : String(cause)).split("\n")[0]?.trim() ?? "";
   return new Isol8Error("IMAGE_PUSH_FAILED", `Pushing ${tag} to ${registry} failed: ${reason}`, {
     hint: pushHint(registry, tag, reason),
