@@ -3,7 +3,7 @@
 # Builds and starts a real single-node Kubernetes cluster from what our registries serve (Go module proxy, Debian):
 # no container registry and no release download is reachable, so kind/minikube/k3s cannot work here.
 # Idempotent: binaries are cached by version, certificates and configs are kept, and a component that already
-# answers is left alone, so a second run takes seconds.
+# answers is left alone, so a second run takes seconds. Also starts the loopback registry (ensure-registry.sh).
 #
 #   ensure-kubernetes.sh              build what is missing, start what is not running, wait for a Ready node
 #   ensure-kubernetes.sh load IMAGE…  copy Docker images into the node's containerd (same as k8s-load-images.sh)
@@ -33,6 +33,8 @@ apiserver_port=6443
 etcd_client_port=2479 # not 2379: a developer's own etcd may already hold the default port
 etcd_peer_port=2480
 pause_image=registry.k8s.io/pause:isol8
+# The loopback registry (tooling/ensure-registry.sh) the node pulls from over plain HTTP.
+registry_address="${ISOL8_REGISTRY_ADDRESS:-127.0.0.1:5000}"
 KNP_VERSION=v0.8.0
 knp_image="isol8.local/kube-network-policies:$KNP_VERSION"
 repo_root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -98,6 +100,8 @@ ensure_cluster() {
   build_kubernetes kube-apiserver kubelet kube-controller-manager kube-scheduler kubectl
   build_pause_image
   ensure_pki
+  # Started first: the node's containerd is configured to pull from it.
+  bash "$repo_root/tooling/ensure-registry.sh" >&2
   start_etcd
   start_apiserver
   start_controllers

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Fresh clone → the whole suite: typecheck, lint, unit tests, and Docker tests against a real engine.
-# Starts what the tests need (pnpm, the Docker engine, the OS image, PostgreSQL, a one-node Kubernetes cluster built
-# from source; the Docker tests build the isol8 images, which are then loaded into the cluster's node).
+# Starts what the tests need (pnpm, the Docker engine, the OS image, PostgreSQL, a registry on loopback, a one-node
+# Kubernetes cluster built from source; the Docker tests build the isol8 images, which are then loaded into the cluster's node).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source tooling/env.sh
@@ -11,6 +11,8 @@ pnpm install --frozen-lockfile --silent
 bash tooling/ensure-docker.sh
 bash tooling/ensure-postgres.sh
 bash tooling/ensure-os-image.sh
+# The loopback registry on 127.0.0.1:5000: `setup --push` (Docker suite) and pulls by the node (Kubernetes suite).
+bash tooling/ensure-registry.sh
 bash tooling/ensure-kubernetes.sh >/dev/null
 export KUBECONFIG=/var/lib/isol8-kubernetes/admin.kubeconfig
 # NetworkPolicy needs the kernel's nftables queue support (docs/kubernetes-cluster.md). Where the probe finds none,

@@ -42,8 +42,25 @@ disabled_plugins = ["io.containerd.snapshotter.v1.aufs", "io.containerd.snapshot
   [plugins."io.containerd.grpc.v1.cri".cni]
     bin_dir = "/usr/lib/cni"
     conf_dir = "$state_dir/cni/net.d"
+  # One hosts.toml per registry (write_registry_hosts), read at each pull: changing one needs no restart.
+  [plugins."io.containerd.grpc.v1.cri".registry]
+    config_path = "$state_dir/containerd/certs.d"
 EOF_TOML
   mv "$state_dir/containerd/config.toml.tmp" "$state_dir/containerd/config.toml"
+}
+
+# The loopback registry of tooling/ensure-registry.sh speaks plain HTTP; containerd must be told so for that host.
+# Pulls are made by this containerd on the host, so 127.0.0.1 is the host's loopback even for a pod's image.
+write_registry_hosts() {
+  local dir="$state_dir/containerd/certs.d/$registry_address"
+  mkdir -p "$dir"
+  cat >"$dir/hosts.toml.tmp" <<EOF_HOSTS
+server = "http://$registry_address"
+
+[host."http://$registry_address"]
+  capabilities = ["pull", "resolve"]
+EOF_HOSTS
+  mv "$dir/hosts.toml.tmp" "$dir/hosts.toml"
 }
 
 # One bridge for the node's pods. 10.244.0.0/24 stays clear of Docker's 172.17+/192.168 ranges. Docker sets the
@@ -80,6 +97,7 @@ ctr_() { ctr --address "$containerd_sock" --namespace k8s.io "$@"; }
 
 start_containerd() {
   write_containerd_config
+  write_registry_hosts
   write_cni_config
   start_daemon containerd containerd --config "$state_dir/containerd/config.toml"
   wait_for containerd 30 ctr --address "$containerd_sock" version

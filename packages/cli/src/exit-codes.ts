@@ -13,7 +13,7 @@ export const EXIT = {
   installFailed: 123,
   /** The program was killed at its timeout. */
   timedOut: 124,
-  /** isol8 or the engine failed (no engine, image build, sandbox). */
+  /** isol8 or the engine failed (no engine, image build or push, sandbox). */
   engine: 125,
   /** Cancelled with Ctrl-C. */
   cancelled: 130,
@@ -37,6 +37,7 @@ const BY_CODE: Record<Isol8ErrorCode, number> = {
   ENGINE_UNAVAILABLE: EXIT.engine,
   IMAGE_MISSING: EXIT.engine,
   IMAGE_BUILD_FAILED: EXIT.engine,
+  IMAGE_PUSH_FAILED: EXIT.engine,
   SANDBOX_FAILED: EXIT.engine,
   INTERNAL: EXIT.engine,
   CANCELLED: EXIT.cancelled,

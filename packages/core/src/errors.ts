@@ -31,6 +31,8 @@ export type Isol8ErrorCode =
   | "IMAGE_MISSING"
   /** `docker build` of an isol8 image failed; the previous image (if any) is untouched. */
   | "IMAGE_BUILD_FAILED"
+  /** Pushing an image to a registry failed (unreachable, refused credentials, HTTPS expected); no tag was left. */
+  | "IMAGE_PUSH_FAILED"
   /** `--image` names an image that isol8 did not build. */
   | "IMAGE_NOT_ISOL8"
   /** The run-time package install failed (package not found, registry unreachable, …). */

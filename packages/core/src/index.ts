@@ -68,6 +68,7 @@ export {
   parseHostPattern,
   parseHostPatterns,
 } from "./host-patterns.js";
+export { inRegistry, parseImageRegistry } from "./image-registry.js";
 export { parseCpus, parseDuration, parsePositiveInt, parseSize } from "./limits.js";
 export { validatePackageName, validatePackageNames } from "./package-names.js";
 export { type PackagePairing, packageKindOf, packagePairing } from "./package-pairing.js";

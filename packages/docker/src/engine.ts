@@ -27,6 +27,7 @@ import {
 import type { BuildProgress } from "./images/build-image.js";
 import type { ImageReport } from "./images/ensure-image.js";
 import { createImageManager, type SetupOptions } from "./images/image-manager.js";
+import { type PushReport, pushImages } from "./images/push-image.js";
 import type { AddressPool } from "./network/address-pool.js";
 import { createEgressProxies } from "./network/egress-proxies.js";
 import { SandboxNetworks } from "./network/sandbox-networks.js";
@@ -101,6 +102,11 @@ export interface DockerEngine extends SandboxEngine {
     force?: boolean;
     setup?: string[];
   }): Promise<ImageReport>;
+  /**
+   * Pushes images (`setup`'s reports' tags) to a registry as `<registry>/<tag>`, with the docker CLI's stored
+   * credentials for it, if any. Fails with IMAGE_PUSH_FAILED; the registry tags it adds are removed either way.
+   */
+  push(options: { registry: string; tags: readonly string[] }): Promise<PushReport[]>;
   /** Lists isol8's leftover containers (and images, when asked). */
   findLeftovers(options?: { images?: boolean }): Promise<Leftovers>;
   /** Removes what findLeftovers found. */
@@ -216,6 +222,10 @@ export function createDockerEngine(options: DockerEngineOptions): DockerEngine {
     async build({ runtime, packages, tag, force, setup }) {
       await ready();
       return images.buildTagged(options.runtimes.get(runtime), packages, tag, { force, setup });
+    },
+    async push({ registry, tags }) {
+      await ready();
+      return pushImages(docker, registry, tags);
     },
     async findLeftovers(leftoverOptions) {
       await ready();

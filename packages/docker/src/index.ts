@@ -13,4 +13,5 @@ export {
 export type { BuildProgress } from "./images/build-image.js";
 export type { ImageReport, ImageStatus } from "./images/ensure-image.js";
 export type { SetupOptions } from "./images/image-manager.js";
+export type { PushReport } from "./images/push-image.js";
 export { LABELS } from "./labels.js";

@@ -1,4 +1,10 @@
-import { customImageTag, type ExecutionRequest, type ImageMatch, type RuntimeDefinition } from "@isol8/core";
+import {
+  customImageTag,
+  type ExecutionRequest,
+  type ImageMatch,
+  inRegistry,
+  type RuntimeDefinition,
+} from "@isol8/core";
 
 export interface ImageNaming {
   /** Repository part of every tag: `<repository>:python`. @default "isol8" */
@@ -20,7 +26,7 @@ export function chooseImage(
   if (request.image) return { image: request.image, match: "explicit" };
   if (request.install.length > 0) {
     return {
-      image: qualified(naming, customImageTag(naming.repository, runtime.name, request.install)),
+      image: inRegistry(naming.registry, customImageTag(naming.repository, runtime.name, request.install)),
       match: "exact",
     };
   }
@@ -28,9 +34,5 @@ export function chooseImage(
 }
 
 export function runtimeImage(naming: ImageNaming, runtime: string): string {
-  return qualified(naming, `${naming.repository}:${runtime}`);
-}
-
-function qualified(naming: ImageNaming, tag: string): string {
-  return naming.registry ? `${naming.registry.replace(/\/+$/, "")}/${tag}` : tag;
+  return inRegistry(naming.registry, `${naming.repository}:${runtime}`);
 }

@@ -13,6 +13,7 @@ const CODES = {
   ENGINE_UNAVAILABLE: true,
   IMAGE_MISSING: true,
   IMAGE_BUILD_FAILED: true,
+  IMAGE_PUSH_FAILED: true,
   IMAGE_NOT_ISOL8: true,
   INSTALL_FAILED: true,
   SETUP_FAILED: true,

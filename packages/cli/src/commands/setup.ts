@@ -5,6 +5,8 @@ export interface SetupArguments {
   force: boolean;
   json: boolean;
   config?: string;
+  /** `--push REGISTRY`; "" for a bare `--push` (the config's `kubernetes.image.registry`). */
+  push?: string;
   /** Per-runtime package lists: --python numpy,pandas --node lodash … (one option per registered runtime). */
   [runtimePackages: string]: unknown;
 }
@@ -17,7 +19,11 @@ export interface BakeOption {
 }
 
 /** setup's own options: a runtime of that name gets no bake option (it could not be told apart). */
-const OWN_OPTIONS = new Set(["runtime", "r", "force", "json", "config", "help", "h", "version"]);
+const OWN_OPTIONS = new Set(["runtime", "r", "force", "json", "push", "config", "help", "h", "version"]);
+
+/** The words of `--push` in `isol8 setup --help`; docs/cli.md quotes them. */
+export const PUSH_DESCRIPTION =
+  "After the build, push every image setup reports to REGISTRY (host[:port][/path]) as REGISTRY/isol8:python and so on, with the docker CLI's stored login; a bare --push uses the config's kubernetes.image.registry";
 
 /**
  * `isol8 setup`. Its `--<runtime> pkgs` options come from the runtime registry — the built-in plugins and those the
@@ -44,7 +50,8 @@ export function setupCommand(
           default: false,
           describe: "Rebuild every step even when up to date, without cached layers (fresh packages)",
         })
-        .option("json", { type: "boolean", default: false, describe: "Print the report as JSON" });
+        .option("json", { type: "boolean", default: false, describe: "Print the report as JSON" })
+        .option("push", { type: "string", requiresArg: false, describe: PUSH_DESCRIPTION });
       for (const { name, packageKind } of bakeOptions) {
         if (OWN_OPTIONS.has(name)) continue;
         parser = parser.option(name, {
@@ -54,9 +61,10 @@ export function setupCommand(
       }
       return parser
         .example("$0 setup", "Build every runtime image (skipped when up to date)")
+        .example("$0 setup --python numpy,pandas", "Bake packages into isol8:python-custom-<hash>")
         .example(
-          "$0 setup --python numpy,pandas",
-          "Bake packages into isol8:python-custom-<hash>",
+          "$0 setup --python six --push 127.0.0.1:5000",
+          "Build, then push the images to a registry",
         ) as unknown as Argv<SetupArguments>;
     },
     handler: async (args: ArgumentsCamelCase<SetupArguments>) => {

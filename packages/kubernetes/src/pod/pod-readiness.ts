@@ -30,7 +30,7 @@ export function podReadiness(pod: V1Pod | undefined, image: string): PodReadines
         "IMAGE_MISSING",
         `The image ${image} is not on the Kubernetes node (${waiting.reason})`,
         {
-          hint: "Build it with `isol8 setup` and load it into the cluster's nodes (docs/kubernetes.md), or set `kubernetes.image.registry` to a registry that has it.",
+          hint: "Build it with `isol8 setup` and load it into the cluster's nodes, or push it with `isol8 setup --push REGISTRY` and set `kubernetes.image.registry` to that registry (docs/kubernetes.md).",
         },
       ),
     };
