@@ -1,6 +1,6 @@
 import { defineEngineConformance } from "@isol8/conformance";
 import { afterAll } from "vitest";
-import { buildTestEngine, sandboxPods, testClient } from "./helpers/engine.js";
+import { buildTestEngine, NETWORK_POLICY_UNENFORCED, sandboxPods, testClient } from "./helpers/engine.js";
 import {
   deletePlainPods,
   probeFrom,
@@ -14,7 +14,7 @@ import {
  * says so; by default the isolation case runs and fails. This project's cluster enforces it (kube-router's firewall;
  * tooling/test.sh sets the variable only where the kernel cannot run it).
  */
-const unenforced = process.env.ISOL8_TEST_NETWORK_POLICY === "unenforced";
+const unenforced = NETWORK_POLICY_UNENFORCED;
 if (unenforced) {
   process.stderr.write(
     "[kubernetes tests] ISOL8_TEST_NETWORK_POLICY=unenforced: the network isolation case is left out; network-policy.kubernetes.test.ts still checks the policy objects\n",

@@ -1,6 +1,6 @@
 import { PROXY_PORT } from "@isol8/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildTestEngine, LABELS, testClient } from "./helpers/engine.js";
+import { buildTestEngine, LABELS, NETWORK_POLICY_UNENFORCED, testClient } from "./helpers/engine.js";
 import {
   deletePlainPods,
   probeFrom,
@@ -27,27 +27,6 @@ let server = "";
 const REFUSED = "ConnectionRefusedError 111";
 const GREETING = "connected hello from the server pod";
 
-beforeAll(async () => {
-  const [serverIp] = await Promise.all([
-    startServerPod(client, serverName),
-    startControlPod(client, controlName),
-  ]);
-  server = `${serverIp}:${SERVER_PORT}`;
-});
-
-afterAll(async () => {
-  await engine.close();
-  await deletePlainPods(client, [serverName, controlName]);
-  // The proxy of the filtered case and its policy; the namespace's deny-all stays for the files after this one.
-  for (const deployment of await client.listDeployments(`${LABELS.managed}=true`)) {
-    await client.deleteDeployment(deployment.metadata?.name ?? "");
-  }
-  for (const policy of await client.listNetworkPolicies(`${LABELS.managed}=true`)) {
-    if (policy.metadata?.name?.startsWith("isol8-egress-"))
-      await client.deleteNetworkPolicy(policy.metadata.name);
-  }
-});
-
 /** The address of the filtered network's proxy pod, once a filtered run has started it. */
 async function proxyAddress(): Promise<string> {
   const [proxy] = await client.listPods(`${LABELS.kind}=proxy`);
@@ -56,7 +35,34 @@ async function proxyAddress(): Promise<string> {
   return `${ip}:${PROXY_PORT}`;
 }
 
-describe("NetworkPolicy enforced on the cluster", () => {
+if (NETWORK_POLICY_UNENFORCED) {
+  process.stderr.write(
+    "[kubernetes tests] ISOL8_TEST_NETWORK_POLICY=unenforced: network-enforced.kubernetes.test.ts is left out\n",
+  );
+}
+
+describe.skipIf(NETWORK_POLICY_UNENFORCED)("NetworkPolicy enforced on the cluster", () => {
+  beforeAll(async () => {
+    const [serverIp] = await Promise.all([
+      startServerPod(client, serverName),
+      startControlPod(client, controlName),
+    ]);
+    server = `${serverIp}:${SERVER_PORT}`;
+  });
+
+  afterAll(async () => {
+    await engine.close();
+    await deletePlainPods(client, [serverName, controlName]);
+    // The proxy of the filtered case and its policy; the namespace's deny-all stays for the files after this one.
+    for (const deployment of await client.listDeployments(`${LABELS.managed}=true`)) {
+      await client.deleteDeployment(deployment.metadata?.name ?? "");
+    }
+    for (const policy of await client.listNetworkPolicies(`${LABELS.managed}=true`)) {
+      if (policy.metadata?.name?.startsWith("isol8-egress-"))
+        await client.deleteNetworkPolicy(policy.metadata.name);
+    }
+  });
+
   it("lets a pod that no isol8 policy selects reach the server pod (the network itself works)", async () => {
     expect(await probeFrom(client, controlName, [server])).toEqual([GREETING]);
   });
