@@ -125,13 +125,16 @@ remove_kube_network_policies() {
   rm -f "$cache_dir/kube-network-policies.tar" "$bin_dir/kube-network-policies"
 }
 
-# True once kube-router's chains are hooked into the filter table's FORWARD, INPUT and OUTPUT chains.
+# True once kube-router's chains are hooked into the filter table's FORWARD, INPUT and OUTPUT chains and it has
+# finished a full sync (every pod's chain written) since it last started: until then a pod may be unprotected.
 kube_router_synced() {
   local chain rules
   rules="$(iptables -w -S)"
   for chain in FORWARD INPUT OUTPUT; do
     grep -q -- "^-A $chain .*-j KUBE-ROUTER-$chain\$" <<<"$rules" || return 1
   done
+  awk '/version\.go.*Running/ { synced = 0 } /sync iptables took/ { synced = 1 } END { exit !synced }' \
+    "$log_dir/kube-router.log"
 }
 
 start_kube_router() {
@@ -142,10 +145,11 @@ start_kube_router() {
   # Only the firewall: no BGP routing, no service proxy, no CNI config. Health and metrics servers are off (the health
   # server would listen on every address). kube-router lets every pod reach the node's NodePort range on the node's
   # own addresses, for kube-proxy's NodePorts; nothing serves NodePorts here, so that range is narrowed to two ports.
+  # Log level 1 logs each sync ("sync iptables took …"), which is how the script knows the first one is done.
   start_daemon kube-router "$kube_router_bin" \
     --kubeconfig "$kube_router_kubeconfig" --hostname-override "$node_name" \
     --run-firewall=true --run-router=false --run-service-proxy=false --run-loadbalancer=false \
-    --enable-cni=false --health-port 0 --metrics-port 0 \
+    --enable-cni=false --health-port 0 --metrics-port 0 --v 1 \
     --service-cluster-ip-range "$service_cidr" --service-node-port-range 30000-30001
   wait_for kube-router 60 kube_router_synced
 }
