@@ -17,7 +17,8 @@ set -euo pipefail
 # 1.34 is the newest line that fits this machine without workarounds: ≥1.36 needs containerd 2.x (Debian ships
 # 1.6.20) and ≥1.35 refuses cgroup v1 by default (our hosts run cgroup v1 hybrid).
 K8S_VERSION="${ISOL8_K8S_VERSION:-v1.34.4}"
-cache_dir="${ISOL8_K8S_CACHE:-/var/cache/isol8/kubernetes}/$K8S_VERSION"
+cache_root="${ISOL8_K8S_CACHE:-/var/cache/isol8/kubernetes}"
+cache_dir="$cache_root/$K8S_VERSION"
 bin_dir="$cache_dir/bin"
 state_dir="${ISOL8_K8S_STATE:-/var/lib/isol8-kubernetes}"
 log_dir="${ISOL8_K8S_LOGS:-/var/log/isol8-kubernetes}"
@@ -35,8 +36,6 @@ etcd_peer_port=2480
 pause_image=registry.k8s.io/pause:isol8
 # The loopback registry (tooling/ensure-registry.sh) the node pulls from over plain HTTP.
 registry_address="${ISOL8_REGISTRY_ADDRESS:-127.0.0.1:5000}"
-KNP_VERSION=v0.8.0
-knp_image="isol8.local/kube-network-policies:$KNP_VERSION"
 repo_root="$(cd "$(dirname "$0")/.." && pwd)"
 
 log() { printf '[isol8] %s\n' "$*" >&2; }
@@ -112,11 +111,11 @@ ensure_cluster() {
   wait_for kube-controller-manager 60 kubectl_ get serviceaccount default --namespace default
   # NetworkPolicy is enforced wherever the kernel allows it (ISOL8_K8S_NETWORK_POLICY=0 opts out, =1 insists).
   local policy="${ISOL8_K8S_NETWORK_POLICY:-auto}"
-  if [ "$policy" != "0" ] && nft_queue_supported; then
-    build_network_policy_image
-    start_network_policies
+  if [ "$policy" != "0" ] && network_policy_supported; then
+    build_kube_router
+    start_kube_router
   elif [ "$policy" = "1" ]; then
-    die "NetworkPolicy enforcement needs the kernel's nftables queue support (nft_queue)," \
+    die "NetworkPolicy enforcement (kube-router) needs ipset and iptables' set and physdev matches," \
       "which this kernel lacks: unset ISOL8_K8S_NETWORK_POLICY. See docs/kubernetes-cluster.md."
   fi
   log "Kubernetes $K8S_VERSION is ready: node $node_name, kubeconfig $kubeconfig."
@@ -150,7 +149,7 @@ EOF_POD
 
 stop_cluster() {
   local name task
-  for name in kubelet kube-scheduler kube-controller-manager kube-apiserver; do stop_daemon "$name"; done
+  for name in kube-router kubelet kube-scheduler kube-controller-manager kube-apiserver; do stop_daemon "$name"; done
   # Pod processes belong to containerd's shims, which outlive containerd: kill them while it still answers. The pods
   # stay in etcd, and the kubelet recreates their sandboxes on the next start.
   if ctr --address "$containerd_sock" version >/dev/null 2>&1; then
@@ -163,8 +162,8 @@ case "${1:-}" in
   "") ensure_cluster ;;
   load) shift; load_images "$@" ;;
   check) shift; check_cluster "$@" ;;
-  # Exit status 0 when this kernel can enforce NetworkPolicy (kube-network-policies' nftables queue), else 1.
-  network-policy-supported) nft_queue_supported ;;
+  # Exit status 0 when this kernel can enforce NetworkPolicy (kube-router: ipset, iptables set/physdev), else 1.
+  network-policy-supported) network_policy_supported ;;
   stop) stop_cluster ;;
   *) die "usage: ensure-kubernetes.sh [load IMAGE...|check [IMAGE]|network-policy-supported|stop]" ;;
 esac

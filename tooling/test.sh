@@ -15,10 +15,11 @@ bash tooling/ensure-os-image.sh
 bash tooling/ensure-registry.sh
 bash tooling/ensure-kubernetes.sh >/dev/null
 export KUBECONFIG=/var/lib/isol8-kubernetes/admin.kubeconfig
-# NetworkPolicy needs the kernel's nftables queue support (docs/kubernetes-cluster.md). Where the probe finds none,
-# the Kubernetes suite is told so, and its one case that needs enforcement is declared out instead of failing.
+# The cluster enforces NetworkPolicy with kube-router's firewall, which needs ipset and iptables' set and physdev
+# matches (docs/kubernetes-cluster.md). Where it is opted out or the probe finds them missing (it says which), the
+# Kubernetes suite is told so, and its one case that needs enforcement is declared out instead of failing.
 if [ "${ISOL8_K8S_NETWORK_POLICY:-auto}" = "0" ] || ! bash tooling/ensure-kubernetes.sh network-policy-supported; then
-  echo "[isol8] this kernel cannot enforce NetworkPolicy: the Kubernetes network-isolation case is left out"
+  echo "[isol8] NetworkPolicy is not enforced on this cluster: the Kubernetes network-isolation case is left out"
   export ISOL8_TEST_NETWORK_POLICY=unenforced
 fi
 

@@ -21,7 +21,8 @@ export interface ConformanceCapabilities {
   /**
    * The "none" network has no interface but loopback. A Kubernetes pod always has one: there a policy cuts it off,
    * and the case instead proves that a connection to the node (the default gateway) times out or finds no route:
-   * it neither connects nor is refused, either of which means the packets got there.
+   * it neither connects nor is refused, either of which means the packets got there. With `listeningProbe`, it
+   * connects to that server instead, where a refusal is the policy's.
    * @default true
    */
   loopbackOnly: boolean;
@@ -49,6 +50,13 @@ export interface ConformanceOptions {
    * a network could reach — the kubelet's 10250 on Kubernetes. @default 10250
    */
   egressProbePort?: number;
+  /**
+   * Without `loopbackOnly`: a TCP server that a sandbox with a network could reach and that is known to listen (the
+   * caller proved it from outside any sandbox just before). A refusal from it can only be a firewall's — policy
+   * controllers such as kube-router reject with an ICMP port-unreachable, which connect() reports as ECONNREFUSED —
+   * so the isolation case then connects there instead of to the gateway, and counts a refusal as blocked too.
+   */
+  listeningProbe?: () => Promise<{ host: string; port: number }>;
   /** Time allowed for each case. @default 120000 */
   caseTimeoutMs?: number;
 }
@@ -76,6 +84,7 @@ export function defineEngineConformance(options: ConformanceOptions): void {
     capabilities,
     leftovers: options.leftovers,
     egressProbePort: options.egressProbePort ?? 10_250,
+    listeningProbe: options.listeningProbe,
     timeout: options.caseTimeoutMs ?? 120_000,
   };
   describe(`SandboxEngine conformance: ${options.name}`, () => {

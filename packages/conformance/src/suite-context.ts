@@ -7,6 +7,7 @@ export interface SuiteContext {
   capabilities: ConformanceCapabilities;
   leftovers: (() => Promise<string[]>) | undefined;
   egressProbePort: number;
+  listeningProbe: (() => Promise<{ host: string; port: number }>) | undefined;
   timeout: number;
 }
 

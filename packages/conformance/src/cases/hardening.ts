@@ -64,6 +64,21 @@ export function hardeningCases(context: SuiteContext): void {
       it(
         "has no network by default: no name resolves and nothing gets through, not even to the node",
         async () => {
+          const listening = await context.listeningProbe?.();
+          // The default gateway is the node. Connected or refused, the packets got there: a timeout (a policy
+          // dropped them) or no route (the interface is down) shows they did not. A port that listens there, the
+          // kubelet's, makes a leak plain. A server known to listen refuses nothing itself: there a refusal is a
+          // policy's reject.
+          const target = listening
+            ? [`target = (${JSON.stringify(listening.host)}, ${listening.port})`]
+            : [
+                "route = [line.split() for line in open('/proc/net/route').read().splitlines()[1:]]",
+                "gateway = next(socket.inet_ntoa(struct.pack('<L', int(f[2], 16))) for f in route if f[1] == '00000000')",
+                `target = (gateway, ${context.egressProbePort})`,
+              ];
+          const blocked = listening
+            ? "(errno.ENETUNREACH, errno.EHOSTUNREACH, errno.ECONNREFUSED)"
+            : "(errno.ENETUNREACH, errno.EHOSTUNREACH)";
           const lines = await probe(context, [
             "import errno, socket, struct",
             "try:",
@@ -71,16 +86,12 @@ export function hardeningCases(context: SuiteContext): void {
             "    print('resolved')",
             "except socket.gaierror:",
             "    print('no resolution')",
-            // The default gateway is the node. Connected or refused, the packets got there: a timeout (a policy
-            // dropped them) or no route (the interface is down) shows they did not. A port that listens there, the
-            // kubelet's, makes a leak plain.
-            "route = [line.split() for line in open('/proc/net/route').read().splitlines()[1:]]",
-            "gateway = next(socket.inet_ntoa(struct.pack('<L', int(f[2], 16))) for f in route if f[1] == '00000000')",
+            ...target,
             "try:",
-            `    socket.create_connection((gateway, ${context.egressProbePort}), timeout=3).close()`,
+            "    socket.create_connection(target, timeout=3).close()",
             "    print('connected')",
             "except OSError as error:",
-            "    unreachable = getattr(error, 'errno', None) in (errno.ENETUNREACH, errno.EHOSTUNREACH)",
+            `    unreachable = getattr(error, 'errno', None) in ${blocked}`,
             "    print('blocked' if unreachable or isinstance(error, (TimeoutError, socket.timeout)) else type(error).__name__)",
           ]);
           expect(lines).toEqual(["no resolution", "blocked"]);
