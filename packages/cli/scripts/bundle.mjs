@@ -151,7 +151,7 @@ const quietDebugUnlessAsked = {
     bundler.onLoad({ filter: /.*/, namespace: "quiet-debug" }, ({ path }) => ({
       contents: [
         "module.exports = function (namespace) {",
-        "  if (process.env.DEBUG) return require(" + JSON.stringify(path) + ")(namespace);",
+        `  if (process.env.DEBUG) return require(${JSON.stringify(path)})(namespace);`,
         "  const log = () => undefined;",
         "  log.enabled = false;",
         "  return log;",
