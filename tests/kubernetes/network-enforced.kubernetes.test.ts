@@ -149,4 +149,31 @@ describe.skipIf(NETWORK_POLICY_UNENFORCED)("NetworkPolicy enforced on the cluste
     const result = await run;
     expect(result.stdout.trim().split("\n")).toEqual([`listening ${sandbox}`, "nothing came in"]);
   });
+
+  it("runs nothing in a pod whose policy is not in effect: the engine's probe of the canary fails closed", async () => {
+    // An engine that already made the namespace's deny-all policy; the policy then goes away behind its back, so
+    // its next pod is under no policy at all — as on a cluster whose plugin enforces none.
+    const unaware = buildTestEngine();
+    try {
+      expect((await unaware.execute({ runtime: "python", code: "print('isolated')" })).stdout).toBe(
+        "isolated\n",
+      );
+      await client.deleteNetworkPolicy("isol8-sandbox-deny-all");
+      const started = Date.now();
+      await expect(
+        unaware.execute({ runtime: "python", code: "print('must not run')" }),
+      ).rejects.toMatchObject({
+        code: "SANDBOX_FAILED",
+        message: expect.stringContaining("does not enforce the sandbox's NetworkPolicy"),
+      });
+      // It waited for enforcement before giving up (a new pod's policy takes a moment), then refused.
+      expect(Date.now() - started).toBeGreaterThan(9_000);
+    } finally {
+      await unaware.close();
+      // The next engine makes the policy again, as every engine does before its first pod.
+      const restoring = buildTestEngine();
+      await restoring.execute({ runtime: "python", code: "print(1)" });
+      await restoring.close();
+    }
+  });
 });

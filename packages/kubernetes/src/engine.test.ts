@@ -7,11 +7,14 @@ import { FakeKube } from "./testing/fake-kube.js";
 
 const runtimes = createRuntimeRegistry([python()]);
 
-function setup(options: { pool?: { size: number } } = {}) {
+function setup(options: { pool?: { size: number }; verifyNetworkPolicy?: boolean } = {}) {
   const kube = new FakeKube();
-  const engine = createKubernetesEngine({ runtimes, client: kube, ...options });
+  // The isolation probe is a command of its own; the tests that are about it turn it on.
+  const engine = createKubernetesEngine({ runtimes, client: kube, verifyNetworkPolicy: false, ...options });
   return { kube, engine };
 }
+
+const isProbe = (argv: string[]) => argv[0] === "/bin/bash" && argv[3] === "isol8-probe";
 
 describe("createKubernetesEngine (fake cluster)", () => {
   let close: (() => Promise<void>) | undefined;
@@ -171,6 +174,41 @@ describe("createKubernetesEngine (fake cluster)", () => {
     expect(await later.listSessions()).toEqual([]);
     expect(kube.pods.size).toBe(0);
     await later.close();
+  });
+
+  it("proves each new pod cut off from the canary before the code runs in it", async () => {
+    const { kube, engine } = setup({ verifyNetworkPolicy: true });
+    close = () => engine.close();
+    const ran: string[][] = [];
+    kube.program = ({ argv }) => {
+      ran.push(argv);
+      return isProbe(argv) ? { code: 0 } : { stdout: "ran", code: 0 };
+    };
+    const result = await engine.execute({ runtime: "python", code: "print(1)" });
+    expect(result.stdout).toBe("ran");
+    expect(ran).toHaveLength(2);
+    // The canary's address and port, then how long to wait for enforcement.
+    expect(ran[0]?.slice(4)).toEqual(["10.0.0.9", "3128", "100"]);
+  });
+
+  it("fails closed when the canary is still reachable: nothing of the user's runs, the pod is gone", async () => {
+    const { kube, engine } = setup({ verifyNetworkPolicy: true });
+    close = () => engine.close();
+    const ran: string[][] = [];
+    kube.program = ({ argv }) => {
+      ran.push(argv);
+      return { code: isProbe(argv) ? 1 : 0 };
+    };
+    await expect(engine.execute({ runtime: "python", code: "print(1)" })).rejects.toMatchObject({
+      code: "SANDBOX_FAILED",
+      message: expect.stringContaining("does not enforce the sandbox's NetworkPolicy"),
+    });
+    await expect(engine.session("s", { runtime: "python" })).rejects.toMatchObject({
+      code: "SANDBOX_FAILED",
+    });
+    expect(ran.every(isProbe)).toBe(true);
+    await engine.close();
+    expect([...kube.pods.keys()].filter((name) => !name.startsWith("isol8-proxy-"))).toEqual([]);
   });
 
   it("finds and removes everything labelled as isol8's", async () => {

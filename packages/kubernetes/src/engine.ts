@@ -22,6 +22,7 @@ import { contextNamespace, type KubeConfigOptions, loadKubeConfig } from "./kube
 import { managedSelector } from "./labels.js";
 import { NO_NETWORK } from "./network/deny-egress.js";
 import { createEgressProxies } from "./network/egress-proxies.js";
+import { assertIsolated } from "./network/isolation-check.js";
 import { type ImagePullPolicy, podSpec } from "./pod/pod-spec.js";
 import { runInPod } from "./pod/run-in-pod.js";
 import { type PodSandbox, type StartTimings, startPodSandbox } from "./pod/sandbox-pod.js";
@@ -50,6 +51,12 @@ export interface KubernetesEngineOptions extends KubeConfigOptions {
   sessionMaxLifetimeMs?: number;
   /** How long a pod may take to start. @default 120000 */
   startTimeoutMs?: number;
+  /**
+   * Before the user's code runs in a new pod, prove from inside it that its network policy is enforced: it must not
+   * reach isol8's canary pod (docs/kubernetes.md). Turn off only on a cluster that cannot enforce NetworkPolicy,
+   * accepting that `none` then isolates nothing. @default true
+   */
+  verifyNetworkPolicy?: boolean;
   /** The API client; tests pass a fake. @default one built from the kubeconfig */
   client?: KubeClient;
 }
@@ -83,6 +90,13 @@ export function createKubernetesEngine(options: KubernetesEngineOptions): Kubern
   // Network policies (and a filtered policy's proxy) exist before the first sandbox under them does.
   const egress = createEgressProxies(client, runtimeImage(naming, "proxy"), pullPolicy);
   const beforePod = () => egress.prepare({ mode: "none", allow: [], deny: [] }).then(() => undefined);
+  // Pods whose isolation was proven; a pod's policy, once enforced, stays so.
+  const isolated = new WeakSet<PodSandbox>();
+  const verifyIsolation = async (sandbox: PodSandbox) => {
+    if (options.verifyNetworkPolicy === false || isolated.has(sandbox)) return;
+    await assertIsolated(sandbox.agent, await egress.canary());
+    isolated.add(sandbox);
+  };
 
   const spec = (input: {
     image: string;
@@ -131,6 +145,7 @@ export function createKubernetesEngine(options: KubernetesEngineOptions): Kubern
     runtimes: options.runtimes,
     imageOf: (runtime) => runtimeImage(naming, runtime),
     beforePod,
+    verifyIsolation,
     sessionPod: ({ name, runtime, options: sessionOptions }) => {
       const pod = spec({
         image: runtimeImage(naming, runtime),
@@ -181,6 +196,7 @@ export function createKubernetesEngine(options: KubernetesEngineOptions): Kubern
     );
     const sandboxMs = sandbox.prestarted ? 0 : performance.now() - sandboxStarted;
     try {
+      await verifyIsolation(sandbox);
       return await runInPod(
         sandbox,
         {

@@ -39,6 +39,9 @@ export function buildTestEngine(options: Partial<KubernetesEngineOptions> = {}):
     runtimes: createRuntimeRegistry([python()]),
     client: testClient(),
     image: { pullPolicy: "Never" },
+    // Where the cluster cannot enforce NetworkPolicy (declared by tooling/test.sh), the engine would refuse every
+    // sandbox, as it should: the suite then runs without the proof and leaves the isolation cases out.
+    verifyNetworkPolicy: !NETWORK_POLICY_UNENFORCED,
     ...options,
   });
 }

@@ -19,6 +19,9 @@ export async function createKubernetesCliEngine(
     image: { registry: settings.image?.registry, pullPolicy: settings.image?.pullPolicy },
     runtimeClassName: settings.runtimeClassName,
     seccompLocalhostProfile: settings.seccompProfile,
+    ...(settings.verifyNetworkPolicy === undefined
+      ? {}
+      : { verifyNetworkPolicy: settings.verifyNetworkPolicy }),
     ...(loaded.config.pool.size > 0
       ? { pool: { size: loaded.config.pool.size, idleTimeoutMs: loaded.config.pool.idleTimeout } }
       : {}),

@@ -78,6 +78,7 @@ export interface KubernetesSettings {
   image?: { registry?: string; pullPolicy?: "Always" | "IfNotPresent" | "Never" };
   runtimeClassName?: string;
   seccompProfile?: string;
+  verifyNetworkPolicy?: boolean;
 }
 
 export interface ResolveContext {

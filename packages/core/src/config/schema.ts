@@ -189,6 +189,11 @@ export const configFileSchema = z
           description:
             "A Localhost seccomp profile on the nodes (relative to the kubelet's seccomp folder); else RuntimeDefault.",
         }),
+        verifyNetworkPolicy: z.boolean().meta({
+          description:
+            "Prove from inside each new pod, before the code runs, that its NetworkPolicy is enforced; false only on a cluster that cannot enforce it.",
+          default: true,
+        }),
       })
       .partial()
       .meta({ description: "The Kubernetes engine: docs/kubernetes.md." }),

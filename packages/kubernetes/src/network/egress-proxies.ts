@@ -11,12 +11,16 @@ import type { KubeClient } from "../kube-client.js";
 import { managedSelector } from "../labels.js";
 import { denyAllPolicy, NO_NETWORK } from "./deny-egress.js";
 import { egressNames, egressPolicy, PROXY_LABEL, proxyDeployment } from "./egress-proxy-spec.js";
+import type { Canary } from "./isolation-check.js";
 
 /** Where a sandbox of a network policy is: its pod label, and the variables that send its HTTP(S) to the proxy. */
 export interface PodNetwork {
   label: string;
   env: string[];
 }
+
+/** How long a found canary address is trusted before it is looked up again. */
+const CANARY_LOOKUP_TTL_MS = 30_000;
 
 /** How long a new proxy may take to be ready. */
 const START_TIMEOUT_MS = 60_000;
@@ -51,7 +55,37 @@ export function createEgressProxies(client: KubeClient, proxyImage: string, imag
     return { label: names.network, env: proxyEnvironment(address, PROXY_PORT) };
   }
 
+  let canary: Promise<Canary> | undefined;
+  let canaryFoundAt = 0;
+  /**
+   * isol8's canary: a proxy of a policy that allows nothing, which no sandbox policy lets anyone reach. A new sandbox
+   * pod that can still connect to it is not isolated (isolation-check.ts).
+   */
+  async function startCanary(): Promise<Canary> {
+    const config = squidConfig({ allow: [], deny: [] });
+    const hash = stableHash({ canary: true, image: proxyImage, config });
+    await client.ensureDeployment(
+      proxyDeployment({ hash, image: proxyImage, squidConfig: config, imagePullPolicy }),
+    );
+    const address = await readyProxyAddress(client, hash.slice(0, 16), egressNames(hash).proxy);
+    return { address, port: PROXY_PORT };
+  }
+
   return {
+    /**
+     * Where the canary listens, started on first use (once per namespace; every process finds it again). Looked up
+     * again after a while: a rescheduled canary has a new address, and probing its old one would prove nothing.
+     */
+    canary(): Promise<Canary> {
+      if (Date.now() - canaryFoundAt > CANARY_LOOKUP_TTL_MS) canary = undefined;
+      if (!canary) {
+        canaryFoundAt = Date.now();
+        canary = once(startCanary, () => {
+          canary = undefined;
+        });
+      }
+      return canary;
+    },
     /** The network of a sandbox pod under this policy, made ready (policy, proxy) before the pod exists. */
     async prepare(policy: NetworkPolicy): Promise<PodNetwork> {
       if (policy.mode !== "filtered") {

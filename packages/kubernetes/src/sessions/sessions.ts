@@ -44,6 +44,8 @@ export interface SessionsContext {
   imageOf: (runtime: string) => string;
   /** Network policy prerequisites of a sandbox pod (the deny-all policy) before it exists. */
   beforePod: () => Promise<void>;
+  /** Proves the pod's policy is enforced before anything of the user's runs in it (isolation-check.ts). */
+  verifyIsolation: (sandbox: PodSandbox) => Promise<void>;
 }
 
 /**
@@ -108,6 +110,13 @@ export function createSessions(context: SessionsContext) {
       sandbox = await startPodSandbox(client, context.sessionPod({ name, runtime: runtime.name, options }), {
         keptAlive: true,
       });
+    }
+    try {
+      await context.verifyIsolation(sandbox);
+    } catch (error) {
+      sandbox.detach();
+      await client.deletePod(sandbox.id);
+      throw error;
     }
     const idleTimeoutMs = sessionIdleMs(options);
     armIdle(name, sandbox.id, idleTimeoutMs);

@@ -78,7 +78,15 @@ export class FakeKube implements KubeClient {
   async deleteNetworkPolicy(name: string): Promise<boolean> {
     return this.policies.delete(name);
   }
-  async ensureDeployment(_deployment: V1Deployment): Promise<void> {}
+  /** A Deployment gets one pod at once, ready, with an address (the proxy, the canary). */
+  async ensureDeployment(deployment: V1Deployment): Promise<void> {
+    const name = `${deployment.metadata?.name ?? ""}-pod`;
+    if (this.pods.has(name)) return;
+    this.pods.set(name, {
+      metadata: { name, labels: deployment.spec?.template.metadata?.labels, creationTimestamp: new Date() },
+      status: { phase: "Running", podIP: "10.0.0.9", conditions: [{ type: "Ready", status: "True" }] },
+    });
+  }
   async listDeployments(): Promise<V1Deployment[]> {
     return [];
   }
