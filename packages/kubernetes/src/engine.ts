@@ -123,8 +123,19 @@ export function createKubernetesEngine(options: KubernetesEngineOptions): Kubern
   };
   const start = (pod: ReturnType<typeof spec>, signal?: AbortSignal) =>
     startPodSandbox(client, pod, { ...timings, signal });
+  // A pooled pod proves its isolation while it waits in the pool, so that a claim costs nothing more.
+  const startIsolated = async (pod: ReturnType<typeof spec>) => {
+    const sandbox = await start(pod);
+    try {
+      await verifyIsolation(sandbox);
+    } catch (error) {
+      await sandbox.release();
+      throw error;
+    }
+    return sandbox;
+  };
   const pool = new PodPool(
-    (pod) => start(pod),
+    (pod) => startIsolated(pod),
     { size: options.pool?.size ?? 0, idleTimeoutMs: poolIdleMs },
     removals.track,
   );
