@@ -9,7 +9,8 @@ import { median, pause, round, type Summary, summarize } from "./stats.js";
 
 export const root = new URL("../", import.meta.url).pathname;
 const bin = join(root, "packages/cli/dist/bin.cjs");
-const cli = (...args: string[]) => [bin, ...args];
+// The CLI as a user's shell starts it: the file itself, through its launcher line (it defers NODE_EXTRA_CA_CERTS).
+const cli = (...args: string[]) => args;
 
 /**
  * Builds the CLI when its dist is missing or older than the sources, or when the packaged Docker assets differ
@@ -100,9 +101,9 @@ export function withoutExtraCa(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
 /** `isol8 run` (warm and cold) against `docker run --rm` of the same image and command, interleaved. */
 export async function cliPhase(iterations: number, env: NodeJS.ProcessEnv): Promise<CliResult> {
   const runCli = (...extra: string[]) =>
-    timeChecked("node", runArgs(...extra), { cwd: root, env, expected: "1\n" });
+    timeChecked(bin, runArgs(...extra), { cwd: root, env, expected: "1\n" });
   const runColdWithoutExtraCa = () =>
-    timeChecked("node", runArgs("--no-spare"), { cwd: root, env: withoutExtraCa(env), expected: "1\n" });
+    timeChecked(bin, runArgs("--no-spare"), { cwd: root, env: withoutExtraCa(env), expected: "1\n" });
   const dockerRun = () =>
     timeChecked(
       "docker",
@@ -146,7 +147,7 @@ export async function cliPhase(iterations: number, env: NodeJS.ProcessEnv): Prom
       await pause(100);
       times.cliColdWithoutExtraCa.push((await runColdWithoutExtraCa()).ms);
     }
-    times.version.push((await timeChecked("node", cli("--version"), { cwd: root, env })).ms);
+    times.version.push((await timeChecked(bin, cli("--version"), { cwd: root, env })).ms);
     times.importDockerode.push(await importTime(dockerode, env));
     // The spare left by the warm run above had time to start: the next warm run claims a started one.
     await pause(150);
@@ -192,7 +193,7 @@ export async function cliBreakdownPhase(
     const proxied = { ...env, DOCKER_HOST: `unix://${proxy.socketPath}` };
     for (let i = 0; i < runs + 1; i++) {
       proxy.reset();
-      const run = await timeChecked("node", runArgs(...(mode === "cold" ? ["--no-spare"] : [])), {
+      const run = await timeChecked(bin, runArgs(...(mode === "cold" ? ["--no-spare"] : [])), {
         cwd: root,
         env: proxied,
         expected: "1\n",
@@ -255,7 +256,7 @@ export async function setupPhase(iterations: number, env: NodeJS.ProcessEnv): Pr
       method === "POST" && /^\/(?:v[\d.]+\/)?(?:build|images\/(?:create|load))/.test(path),
   });
   const setup = async (runEnv: NodeJS.ProcessEnv) => {
-    const run = await timeChecked("node", cli("setup"), { cwd: root, env: runEnv });
+    const run = await timeChecked(bin, cli("setup"), { cwd: root, env: runEnv });
     const statuses = run.stdout
       .trim()
       .split("\n")

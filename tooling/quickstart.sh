@@ -12,4 +12,4 @@ bash tooling/ensure-docker.sh
 bash tooling/ensure-os-image.sh
 # The CA bundle env.sh chose must outlive this script: the README's next commands run without env.sh.
 node tooling/persist-ca.mjs
-node packages/cli/dist/bin.cjs run -e "print('hello from a sandbox')" --runtime python
+packages/cli/dist/bin.cjs run -e "print('hello from a sandbox')" --runtime python

@@ -1,7 +1,7 @@
 // Bundles the CLI into one CommonJS file (dist/isol8.cjs) that `dist/bin.cjs` loads with a V8 code cache:
 // resolving and compiling ~500 modules (yargs, zod, dockerode, ours) cost ~250 ms of every `isol8 run`; the bundle
 // with its code cache loads in ~45 ms. The unbundled dist/ stays the library and the fallback.
-import { readFile } from "node:fs/promises";
+import { chmod, readFile, writeFile } from "node:fs/promises";
 import { dirname, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
@@ -200,3 +200,22 @@ const bundled = await readFile(outfile);
 const nonAscii = bundled.findIndex((byte) => byte > 0x7f);
 if (nonAscii >= 0)
   throw new Error(`${outfile} has a non-ASCII byte at ${nonAscii}: bin.cjs reads it as latin1`);
+
+/**
+ * dist/bin.cjs starts as a shell line that hands NODE_EXTRA_CA_CERTS over as ISOL8_DEFERRED_EXTRA_CA_CERTS before
+ * it execs Node: Node 20 parses those certificates before any script runs (~70 ms for a host's bundle), and a
+ * local run makes no TLS connection (src/deferred-extra-ca.ts gives them to TLS when one may). The line is a
+ * string and a comment to JavaScript; `node dist/bin.cjs` skips it and loads the certificates at start, as before.
+ */
+const binFile = `${packageDir}/dist/bin.cjs`;
+const LAUNCHER = [
+  "#!/bin/sh",
+  `':' //; [ -n "\${NODE_EXTRA_CA_CERTS-}" ] && export ISOL8_DEFERRED_EXTRA_CA_CERTS="$NODE_EXTRA_CA_CERTS" && unset NODE_EXTRA_CA_CERTS; exec node "$0" "$@"`,
+].join("\n");
+const binSource = await readFile(binFile, "utf8");
+const [shebang, ...rest] = binSource.split("\n");
+if (shebang !== "#!/usr/bin/env node" && shebang !== "#!/bin/sh")
+  throw new Error(`${binFile} starts with ${shebang}, not the shebang bin.cts has`);
+const body = shebang === "#!/bin/sh" ? rest.slice(1) : rest;
+await writeFile(binFile, `${LAUNCHER}\n${body.join("\n")}`);
+await chmod(binFile, 0o755);

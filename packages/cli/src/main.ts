@@ -9,6 +9,7 @@ import { runCommand } from "./commands/run.js";
 import { serveCommand } from "./commands/serve.js";
 import { sessionsCommand } from "./commands/sessions.js";
 import { type BakeOption, setupCommand } from "./commands/setup.js";
+import { claimDeferredExtraCa, trustDeferredExtraCa } from "./deferred-extra-ca.js";
 import { reportError } from "./report-error.js";
 import { VERSION } from "./version.js";
 
@@ -21,8 +22,10 @@ export async function main(argv: string[]): Promise<number> {
   const setExitCode = (code: number) => {
     exitCode = code;
   };
+  claimDeferredExtraCa();
   try {
     const command = commandOf(argv);
+    if (mayUseTlsBeforeItKnows(command)) trustDeferredExtraCa();
     const bakeOptions = command === "setup" ? await loadBakeOptions(argv) : [];
     const helpAsked = argv.includes("--help") || argv.includes("-h");
     if (command !== undefined && ONE_SHOT_COMMANDS.has(command) && !helpAsked)
@@ -66,6 +69,17 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 export class UsageError extends Error {}
+
+/**
+ * A local `run` makes a TLS connection only with --url, --host or the Kubernetes engine, and trusts the deferred
+ * certificates there (deferred-extra-ca.ts); so does a Docker engine reached over TCP. Every other command trusts
+ * them from the start.
+ */
+function mayUseTlsBeforeItKnows(command: string | undefined): boolean {
+  if (command !== "run") return true;
+  const dockerHost = process.env.DOCKER_HOST;
+  return dockerHost !== undefined && dockerHost !== "" && !dockerHost.startsWith("unix://");
+}
 
 /** Commands that end when their work is done; serve and mcp run for long and keep zod's compiled parsers. */
 const ONE_SHOT_COMMANDS = new Set(["run", "setup", "build", "config", "cleanup", "sessions", "keys"]);

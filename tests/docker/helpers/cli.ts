@@ -26,24 +26,24 @@ export interface CliOptions {
 
 /** Runs the isol8 CLI from sources (through tsx), as a user would run it, and collects what it printed. */
 export function runCli(args: string[], options: CliOptions = {}): Promise<CliResult> {
-  return spawnCli(["--import", tsx, bin, ...args], options);
+  return spawnCli(process.execPath, ["--import", tsx, bin, ...args], options);
 }
 
 const builtBin = fileURLToPath(new URL("../../../packages/cli/dist/bin.cjs", import.meta.url));
 
 /**
- * Runs the CLI as `pnpm build` made it — dist/bin.cjs loading the bundle through its code cache — which is what a
- * user types `isol8` into. The test command builds before the Docker tests.
+ * Runs the CLI as `pnpm build` made it — dist/bin.cjs, through its launcher line, loading the bundle through its code
+ * cache — which is what a user types `isol8` into. The test command builds before the Docker tests.
  */
 export function runBuiltCli(args: string[], options: CliOptions = {}): Promise<CliResult> {
   if (!existsSync(builtBin)) throw new Error(`${builtBin} is missing: run \`pnpm build\` first`);
-  return spawnCli([builtBin, ...args], options);
+  return spawnCli(builtBin, args, options);
 }
 
-function spawnCli(argv: string[], options: CliOptions): Promise<CliResult> {
+function spawnCli(command: string, argv: string[], options: CliOptions): Promise<CliResult> {
   useHostCaBundle();
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, argv, {
+    const child = spawn(command, argv, {
       cwd: options.cwd ?? root,
       // tsx maps @isol8/* to sources through the repo's tsconfig paths; found from the working directory, it would
       // miss them outside the repo and load the packages' (possibly stale) dist builds instead.

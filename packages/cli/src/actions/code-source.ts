@@ -1,6 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { basename, extname } from "node:path";
 import { Isol8Error, type RuntimeRegistry } from "@isol8/core";
+import { trustDeferredExtraCa } from "../deferred-extra-ca.js";
 
 export interface CodeSource {
   runtime: string;
@@ -43,6 +44,7 @@ export async function resolveCodeSource(
     }
     // Loaded only for --url: the fetcher (node:https, tls) stays out of every other run's start-up.
     const { resolveUrlSource } = await import("../remote-code/url-code-source.js");
+    trustDeferredExtraCa();
     return resolveUrlSource({ ...options, url: options.url }, { runtimes, ...context });
   }
   const urlOnly = urlOnlyFlag(options);

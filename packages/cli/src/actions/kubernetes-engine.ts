@@ -1,5 +1,6 @@
 import type { LoadedConfig, RuntimeRegistry } from "@isol8/core";
 import type { KubernetesEngine } from "@isol8/kubernetes";
+import { trustDeferredExtraCa } from "../deferred-extra-ca.js";
 
 /**
  * The Kubernetes engine, loaded only when a command asks for it: its client library is large, and a Docker run
@@ -10,6 +11,7 @@ export async function createKubernetesCliEngine(
   runtimes: RuntimeRegistry,
 ): Promise<KubernetesEngine> {
   const { createKubernetesEngine } = await import("@isol8/kubernetes");
+  trustDeferredExtraCa();
   const settings = loaded.config.kubernetes;
   return createKubernetesEngine({
     runtimes,

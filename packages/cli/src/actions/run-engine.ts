@@ -1,5 +1,6 @@
 import { auditEngine, createAuditLog, Isol8Error, type SandboxEngine } from "@isol8/core";
 import type { RunArguments } from "../commands/run.js";
+import { trustDeferredExtraCa } from "../deferred-extra-ca.js";
 import type { CliContext } from "./context.js";
 import { createKubernetesCliEngine } from "./kubernetes-engine.js";
 
@@ -57,6 +58,7 @@ export async function runEngineFor(args: RunArguments, context: CliContext): Pro
     });
   }
   const { createRemoteEngine } = await import("@isol8/remote");
+  trustDeferredExtraCa();
   const engine = createRemoteEngine({ url: url.href.replace(/\/$/, ""), apiKey });
   return { engine, close: () => engine.close() };
 }
