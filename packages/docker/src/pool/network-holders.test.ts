@@ -73,6 +73,27 @@ describe("NetworkHolders", () => {
     expect(removed).toEqual(["holder-1", "holder-2"]);
   });
 
+  it("starts the sandbox in a namespace of its own when no holder can be made", async () => {
+    const { docker, removed } = fakeDocker();
+    const failingStart = {
+      ...docker,
+      createContainer: async () => ({
+        id: "holder-dead",
+        start: async () => Promise.reject(new Error("(HTTP code 500) cannot start a stopped process")),
+      }),
+    } as unknown as Docker;
+    const holders = new NetworkHolders(failingStart, async () => "{}");
+    const modes: string[] = [];
+    const { sandbox } = fakeSandbox();
+    const started = await holders.start(spec, async (given) => {
+      modes.push(String(given.HostConfig?.NetworkMode));
+      return sandbox;
+    });
+    expect(started).toBe(sandbox);
+    expect(modes).toEqual(["none"]);
+    expect(removed).toEqual(["holder-dead"]);
+  });
+
   it("serves single-use sandboxes without a network only", () => {
     expect(NetworkHolders.serves(spec)).toBe(true);
     expect(NetworkHolders.serves({ ...spec, StdinOnce: false })).toBe(false);

@@ -36,13 +36,22 @@ export class NetworkHolders {
 
   /**
    * Starts a sandbox in a free holder's namespace (a new holder when none is free), lent to it until its container
-   * is gone. A holder that fails its sandbox is dropped, never lent again.
+   * is gone. A holder that fails its sandbox is dropped, never lent again. A holder only saves time: when none
+   * can be made (Docker failing its start, as a loaded engine now and then does), the sandbox gets a loopback-only
+   * namespace of its own, as without the pool.
    */
   async start(
     spec: Docker.ContainerCreateOptions,
     startSandbox: (spec: Docker.ContainerCreateOptions) => Promise<Sandbox>,
   ): Promise<Sandbox> {
-    const holder = this.free.pop() ?? (await this.create(String(spec.Image)));
+    let holder = this.free.pop();
+    if (holder === undefined) {
+      try {
+        holder = await this.create(String(spec.Image));
+      } catch {
+        return startSandbox(spec);
+      }
+    }
     let sandbox: Sandbox;
     try {
       sandbox = await startSandbox({
