@@ -1,6 +1,7 @@
 import { CoreV1Api } from "@kubernetes/client-node";
 import { loadKubeConfig } from "../../packages/kubernetes/src/kube-config.js";
-import { TEST_KUBECONFIG, TEST_NAMESPACE } from "./helpers/engine.js";
+import { managedSelector } from "../../packages/kubernetes/src/labels.js";
+import { TEST_KUBECONFIG, TEST_NAMESPACE, testClient } from "./helpers/engine.js";
 
 /**
  * Kubernetes tests need a real cluster whose nodes hold the isol8 images. No cluster fails the run — never a silent
@@ -39,4 +40,14 @@ export default async function setup(): Promise<void> {
         if (error.code !== 409) throw error;
       });
   }
+  // An earlier run that was killed leaves its sandbox and session pods (their deadline stops them, the objects
+  // stay): every "nothing left behind" case of this run would count them as its own.
+  const client = testClient();
+  const stale = (
+    await Promise.all([
+      client.listPods(managedSelector("sandbox")),
+      client.listPods(managedSelector("session")),
+    ])
+  ).flat();
+  await Promise.all(stale.map((pod) => client.deletePod(pod.metadata?.name ?? "", 0)));
 }
