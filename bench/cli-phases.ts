@@ -8,9 +8,8 @@ import { type RecordedRequest, startRecordingProxy } from "./recording-proxy.js"
 import { median, pause, round, type Summary, summarize } from "./stats.js";
 
 export const root = new URL("../", import.meta.url).pathname;
+// Started as a user's shell starts it: the file itself, through its launcher line (it defers NODE_EXTRA_CA_CERTS).
 const bin = join(root, "packages/cli/dist/bin.cjs");
-// The CLI as a user's shell starts it: the file itself, through its launcher line (it defers NODE_EXTRA_CA_CERTS).
-const cli = (...args: string[]) => args;
 
 /**
  * Builds the CLI when its dist is missing or older than the sources, or when the packaged Docker assets differ
@@ -90,7 +89,7 @@ async function importTime(url: string, env: NodeJS.ProcessEnv): Promise<number> 
   return Number(run.stdout);
 }
 
-const runArgs = (...extra: string[]) => cli("run", "-e", "print(1)", "--runtime", "python", ...extra);
+const runArgs = (...extra: string[]) => ["run", "-e", "print(1)", "--runtime", "python", ...extra];
 
 /** The environment without NODE_EXTRA_CA_CERTS (the CLI's runs against a local engine make no TLS connection). */
 export function withoutExtraCa(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
@@ -147,7 +146,7 @@ export async function cliPhase(iterations: number, env: NodeJS.ProcessEnv): Prom
       await pause(100);
       times.cliColdWithoutExtraCa.push((await runColdWithoutExtraCa()).ms);
     }
-    times.version.push((await timeChecked(bin, cli("--version"), { cwd: root, env })).ms);
+    times.version.push((await timeChecked(bin, ["--version"], { cwd: root, env })).ms);
     times.importDockerode.push(await importTime(dockerode, env));
     // The spare left by the warm run above had time to start: the next warm run claims a started one.
     await pause(150);
@@ -256,7 +255,7 @@ export async function setupPhase(iterations: number, env: NodeJS.ProcessEnv): Pr
       method === "POST" && /^\/(?:v[\d.]+\/)?(?:build|images\/(?:create|load))/.test(path),
   });
   const setup = async (runEnv: NodeJS.ProcessEnv) => {
-    const run = await timeChecked(bin, cli("setup"), { cwd: root, env: runEnv });
+    const run = await timeChecked(bin, ["setup"], { cwd: root, env: runEnv });
     const statuses = run.stdout
       .trim()
       .split("\n")

@@ -5,6 +5,7 @@ import { CoreV1Api, KubeConfig, NetworkingV1Api } from "@kubernetes/client-node"
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadKubeConfig } from "../../packages/kubernetes/src/kube-config.js";
 import { type CliResult, runBuiltCli } from "../docker/helpers/cli.js";
+import { kubeConfigWithToken, serviceAccountConfig } from "./helpers/accounts.js";
 import { TEST_KUBECONFIG } from "./helpers/engine.js";
 
 /**
@@ -94,15 +95,7 @@ describe("isol8 run --engine kubernetes with bad input", () => {
   });
 
   it("credentials the API server refuses: says so, with the server's address", async () => {
-    const cluster = admin.getCurrentCluster();
-    if (!cluster) throw new Error("the test kubeconfig names no cluster");
-    const config = new KubeConfig();
-    config.loadFromOptions({
-      clusters: [{ ...cluster, name: "cluster" }],
-      users: [{ name: "stranger", token: "not-a-token-this-cluster-issued" }],
-      contexts: [{ name: "stranger", cluster: "cluster", user: "stranger", namespace: NAMESPACE }],
-      currentContext: "stranger",
-    });
+    const config = kubeConfigWithToken("stranger", "not-a-token-this-cluster-issued", NAMESPACE);
     const result = await runIn({ KUBECONFIG: writeKubeconfig("stranger.kubeconfig", config) });
     expectOneError(result, 125, /The Kubernetes API at https:\/\/.+ did not accept the credentials/);
     expect(await isol8Objects(NAMESPACE)).toEqual([]);
@@ -116,20 +109,7 @@ describe("isol8 run --engine kubernetes with bad input", () => {
   });
 
   it("a namespace the account may not use: FORBIDDEN with the server's reason, and nothing created there", async () => {
-    const token = await core.createNamespacedServiceAccountToken({
-      name: "no-role",
-      namespace: NAMESPACE,
-      body: { spec: { audiences: [], expirationSeconds: 600 } },
-    });
-    const cluster = admin.getCurrentCluster();
-    if (!cluster || !token.status?.token) throw new Error("no cluster or token for the service account");
-    const config = new KubeConfig();
-    config.loadFromOptions({
-      clusters: [{ ...cluster, name: "cluster" }],
-      users: [{ name: "no-role", token: token.status.token }],
-      contexts: [{ name: "no-role", cluster: "cluster", user: "no-role", namespace: NAMESPACE }],
-      currentContext: "no-role",
-    });
+    const config = await serviceAccountConfig("no-role", NAMESPACE);
     const result = await runIn(
       { KUBECONFIG: writeKubeconfig("no-role.kubeconfig", config) },
       { kubernetes: { namespace: NAMESPACE } },

@@ -4,7 +4,6 @@ import { createKubernetesEngine } from "@isol8/kubernetes";
 import python from "@isol8/runtime-python";
 import {
   CoreV1Api,
-  KubeConfig,
   loadAllYaml,
   RbacAuthorizationV1Api,
   type V1Role,
@@ -13,6 +12,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createKubeClient } from "../../packages/kubernetes/src/kube-client.js";
 import { loadKubeConfig } from "../../packages/kubernetes/src/kube-config.js";
+import { serviceAccountConfig } from "./helpers/accounts.js";
 import { TEST_KUBECONFIG } from "./helpers/engine.js";
 
 /**
@@ -46,25 +46,6 @@ const ignoreConflict = (error: { code?: number }) => {
   if (error.code !== 409) throw error;
 };
 
-/** A kubeconfig that acts as the service account: the admin's cluster, the account's token. */
-async function accountConfig(account: string): Promise<KubeConfig> {
-  const request = await core.createNamespacedServiceAccountToken({
-    name: account,
-    namespace: NAMESPACE,
-    body: { spec: { audiences: [], expirationSeconds: 600 } },
-  });
-  const cluster = admin.getCurrentCluster();
-  if (!cluster || !request.status?.token) throw new Error("no cluster or token for the service account");
-  const config = new KubeConfig();
-  config.loadFromOptions({
-    clusters: [{ ...cluster, name: "cluster" }],
-    users: [{ name: account, token: request.status.token }],
-    contexts: [{ name: "account", cluster: "cluster", user: account, namespace: NAMESPACE }],
-    currentContext: "account",
-  });
-  return config;
-}
-
 describe("the RBAC Role of docs/kubernetes.md", () => {
   const { role, binding } = documentedRbac();
   const account = binding.subjects?.[0]?.name ?? "isol8";
@@ -87,7 +68,7 @@ describe("the RBAC Role of docs/kubernetes.md", () => {
     const engineAs = async () =>
       createKubernetesEngine({
         runtimes,
-        client: createKubeClient(await accountConfig(account), NAMESPACE),
+        client: createKubeClient(await serviceAccountConfig(account, NAMESPACE), NAMESPACE),
         image: { pullPolicy: "Never" },
       });
 

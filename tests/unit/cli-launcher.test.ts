@@ -1,31 +1,16 @@
-import { execFile, execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { execFileSync, spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:https";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type CliResult, runBuiltCli } from "../docker/helpers/cli.js";
 
-// The launcher is written by `pnpm build` (packages/cli/scripts/bundle.mjs); the test command builds before tests.
-const bin = fileURLToPath(new URL("../../packages/cli/dist/bin.cjs", import.meta.url));
-
-interface Launched {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs `isol8` the way a user's shell does: the file itself, through its shebang. */
-function launch(args: string[], env: NodeJS.ProcessEnv): Promise<Launched> {
-  if (!existsSync(bin)) throw new Error(`${bin} is missing: run \`pnpm build\` first`);
-  const clean = { PATH: process.env.PATH, HOME: process.env.HOME, ...env };
-  return new Promise((resolve) => {
-    execFile(bin, args, { env: clean, timeout: 30_000 }, (error, stdout, stderr) => {
-      const code = error === null ? 0 : typeof error.code === "number" ? error.code : null;
-      resolve({ code, stdout, stderr });
-    });
-  });
+/** `isol8` as a user's shell starts it (the built file, through its shebang), with NODE_EXTRA_CA_CERTS as given. */
+function launch(args: string[], extraCa: string | undefined): Promise<CliResult> {
+  return runBuiltCli(args, { env: { NODE_EXTRA_CA_CERTS: extraCa }, timeoutMs: 30_000 });
 }
 
 /** A CA of the test's own and a certificate for 127.0.0.1 that it signed: a stand-in for a TLS-inspecting proxy. */
@@ -69,7 +54,7 @@ describe("the isol8 launcher (dist/bin.cjs) defers NODE_EXTRA_CA_CERTS", () => {
 
   it("does not make Node read the certificates at start: a local command never opens the file", async () => {
     // Node itself warns about an unreadable NODE_EXTRA_CA_CERTS before any script runs; deferred, nobody reads it.
-    const result = await launch(["run", "--help"], { NODE_EXTRA_CA_CERTS: join(dir, "missing.pem") });
+    const result = await launch(["run", "--help"], join(dir, "missing.pem"));
     expect(result.code).toBe(0);
     expect(result.stdout).toContain("Run code in a fresh, hardened sandbox");
     expect(result.stderr).toBe("");
@@ -78,33 +63,31 @@ describe("the isol8 launcher (dist/bin.cjs) defers NODE_EXTRA_CA_CERTS", () => {
   it("still trusts them for a TLS connection: a remote run reaches a server signed by that CA", async () => {
     requests.length = 0;
     const args = ["run", "--host", url, "--key", "k", "--runtime", "python", "-e", "print(1)"];
-    const trusted = await launch(args, { NODE_EXTRA_CA_CERTS: ca });
+    const trusted = await launch(args, ca);
     expect(requests.length, trusted.stderr).toBeGreaterThan(0);
     expect(trusted.stderr).not.toMatch(/certificate/i);
     expect(trusted.code).not.toBe(0);
 
     requests.length = 0;
-    const untrusted = await launch(args, {});
+    const untrusted = await launch(args, undefined);
     expect(untrusted.code).not.toBe(0);
     expect(untrusted.stderr).toMatch(/certificate/i);
     expect(requests).toEqual([]);
   });
 
   it("warns, as Node does, when a command that may use TLS cannot read the file", async () => {
-    const result = await launch(["config"], { NODE_EXTRA_CA_CERTS: join(dir, "missing.pem") });
+    const result = await launch(["config"], join(dir, "missing.pem"));
     expect(result.stderr).toMatch(/Ignoring extra certs from .*missing\.pem/);
   });
 
   it("leaves `node dist/bin.cjs` as Node made it: the certificates are loaded at start", async () => {
-    const result = await new Promise<Launched>((resolve) => {
-      execFile(
-        process.execPath,
-        [bin, "--version"],
-        { env: { PATH: process.env.PATH, NODE_EXTRA_CA_CERTS: join(dir, "missing.pem") } },
-        (error, stdout, stderr) => resolve({ code: error === null ? 0 : 1, stdout, stderr }),
-      );
+    // The same file runBuiltCli starts (the test command builds it before the tests), handed to node by name.
+    const bin = fileURLToPath(new URL("../../packages/cli/dist/bin.cjs", import.meta.url));
+    const result = spawnSync(process.execPath, [bin, "--version"], {
+      env: { PATH: process.env.PATH, NODE_EXTRA_CA_CERTS: join(dir, "missing.pem") },
+      encoding: "utf8",
     });
-    expect(result.code).toBe(0);
+    expect(result.status).toBe(0);
     expect(result.stderr).toMatch(/Ignoring extra certs/);
   });
 });

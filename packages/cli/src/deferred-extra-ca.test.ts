@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type * as Tls from "node:tls";
 import { afterEach, describe, expect, it } from "vitest";
-import { claimDeferredExtraCa, hasDeferredExtraCa, trustDeferredExtraCa } from "./deferred-extra-ca.js";
+import { claimDeferredExtraCa, trustDeferredExtraCa } from "./deferred-extra-ca.js";
 
 const pem = (name: string) => `-----BEGIN CERTIFICATE-----\n${name}\n-----END CERTIFICATE-----`;
 
@@ -37,18 +37,20 @@ describe("deferred NODE_EXTRA_CA_CERTS", () => {
     claimDeferredExtraCa(env);
     // Children and anything reading the environment see what the user set.
     expect(env).toEqual({ NODE_EXTRA_CA_CERTS: file });
-    expect(hasDeferredExtraCa()).toBe(true);
 
     const { tls, made } = fakeTls([pem("BUNDLED")]);
+    const unwrapped = tls.createSecureContext;
     trustDeferredExtraCa(tls);
-    expect(hasDeferredExtraCa()).toBe(false);
+    expect(tls.createSecureContext).not.toBe(unwrapped);
     tls.createSecureContext({});
     tls.createSecureContext({ ca: "mine" });
     expect(made.map((entry) => entry.added)).toEqual([[pem("PROXY")], []]);
     expect(made[1]?.options).toEqual({ ca: "mine" });
 
     // Once only: a second call neither reads nor wraps again.
+    const wrapped = tls.createSecureContext;
     trustDeferredExtraCa(tls);
+    expect(tls.createSecureContext).toBe(wrapped);
     tls.createSecureContext();
     expect(made[2]?.added).toEqual([pem("PROXY")]);
   });

@@ -26,11 +26,6 @@ export function claimDeferredExtraCa(env: NodeJS.ProcessEnv = process.env): void
   deferredPath = path;
 }
 
-/** Whether the launcher deferred certificates that no TLS context has been given yet. */
-export function hasDeferredExtraCa(): boolean {
-  return deferredPath !== undefined;
-}
-
 /**
  * Adds the deferred certificates to every TLS context made from now on without an explicit `ca` (an explicit
  * `ca` replaces the default store, NODE_EXTRA_CA_CERTS included, as in Node). Idempotent; a no-op without a
